@@ -1,0 +1,67 @@
+#include "eventstore/keys.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace vagt::eventstore::keys {
+
+std::string EncodeBigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+std::optional<uint64_t> DecodeBigEndian64(std::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : bytes) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
+std::string StreamIndexPrefix(std::string_view stream_id) {
+  std::string out(stream_id);
+  out.push_back('\0');
+  return out;
+}
+
+std::string StreamIndexKey(std::string_view stream_id, uint64_t version) {
+  return StreamIndexPrefix(stream_id) + EncodeBigEndian64(version);
+}
+
+std::string EncodeReceipt(const AppendReceipt& r) {
+  std::string out = EncodeBigEndian64(r.first_position) +
+                    EncodeBigEndian64(r.last_position) +
+                    EncodeBigEndian64(r.stream_version);
+  out.append(reinterpret_cast<const char*>(r.fingerprint.data()),
+             r.fingerprint.size());
+  return out;
+}
+
+std::optional<AppendReceipt> DecodeReceipt(std::string_view bytes) {
+  if (bytes.size() != 24 + kHashBytes) return std::nullopt;
+  AppendReceipt r;
+  r.first_position = *DecodeBigEndian64(bytes.substr(0, 8));
+  r.last_position = *DecodeBigEndian64(bytes.substr(8, 8));
+  r.stream_version = *DecodeBigEndian64(bytes.substr(16, 8));
+  std::memcpy(r.fingerprint.data(), bytes.data() + 24, kHashBytes);
+  return r;
+}
+
+std::string EncodeEventValue(const Hash& hash, std::string_view canonical) {
+  std::string out(reinterpret_cast<const char*>(hash.data()), hash.size());
+  out.append(canonical);
+  return out;
+}
+
+std::optional<EventValue> DecodeEventValue(std::string_view bytes) {
+  if (bytes.size() < kHashBytes) return std::nullopt;
+  EventValue v;
+  std::memcpy(v.hash.data(), bytes.data(), kHashBytes);
+  v.canonical = bytes.substr(kHashBytes);
+  return v;
+}
+
+}  // namespace vagt::eventstore::keys
