@@ -24,11 +24,21 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "tests/bench/scratch_dir.h"
 
 namespace vagt::bench {
+namespace internal {
+
+// Who a child process runs as.
+struct ProcessUser {
+  uid_t uid;
+  gid_t gid;
+};
+
+}  // namespace internal
 
 // The newest /usr/lib/postgresql/<version>/bin holding initdb and postgres;
 // NOT_FOUND when there is none.
@@ -51,14 +61,8 @@ class PostgresCluster {
   const std::string& bin_dir() const { return bin_dir_; }
 
  private:
-  // The user initdb and postgres run as: nullopt = the current user.
-  struct RunAs {
-    uid_t uid;
-    gid_t gid;
-  };
-
   PostgresCluster(std::unique_ptr<ScratchDir> dir, std::string bin_dir,
-                  std::optional<RunAs> run_as)
+                  std::optional<internal::ProcessUser> run_as)
       : dir_(std::move(dir)),
         bin_dir_(std::move(bin_dir)),
         run_as_(run_as) {}
@@ -68,13 +72,16 @@ class PostgresCluster {
   absl::Status WaitUntilReady();
   void StopServer();
 
-  std::string LogPath() const { return dir_->path() + "/server.log"; }
   std::string DataDir() const { return dir_->path() + "/data"; }
+  std::string LogPath(std::string_view program) const {
+    return dir_->path() + "/" + std::string(program) + ".log";
+  }
 
   // Declared first so that it is removed last, after the server stopped.
   std::unique_ptr<ScratchDir> dir_;
   std::string bin_dir_;
-  std::optional<RunAs> run_as_;
+  // The user initdb and postgres run as; nullopt: the current user.
+  std::optional<internal::ProcessUser> run_as_;
   int port_ = 0;
   pid_t server_pid_ = -1;  // -1: not running
 };
