@@ -31,8 +31,8 @@ std::string NewEventId() {
 void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t seconds = absl::ToUnixSeconds(t);
   out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(
-      (t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  out->set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) /
+                                      absl::Nanoseconds(1)));
 }
 
 // The canonical bytes: deterministic serialization of the envelope with an
@@ -215,7 +215,8 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
     }
     receipt.last_position = position - 1;
     receipt.stream_version = version;
-    batch.Put(cf_.stream_heads, req.stream_id, keys::EncodeBigEndian64(version));
+    batch.Put(cf_.stream_heads, req.stream_id,
+              keys::EncodeBigEndian64(version));
     if (!req.request_id.empty()) {
       batch.Put(cf_.requests, req.request_id, keys::EncodeReceipt(receipt));
       receipts[req.request_id] = receipt;

@@ -27,14 +27,16 @@ keys::Hash ZeroHash() { return keys::Hash{}; }
 
 keys::Hash Sha256(std::initializer_list<std::string_view> parts) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                             &EVP_MD_CTX_free);
+                                                              &EVP_MD_CTX_free);
   keys::Hash out{};
   unsigned int len = 0;
   // EVP calls fail only on allocation failure; a zero hash would then fail
   // verification loudly rather than pass silently.
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+  if (ctx == nullptr ||
+      EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
     return out;
-  for (std::string_view p : parts) EVP_DigestUpdate(ctx.get(), p.data(), p.size());
+  for (std::string_view p : parts)
+    EVP_DigestUpdate(ctx.get(), p.data(), p.size());
   EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
   return out;
 }
@@ -54,13 +56,15 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
   v1::EventEnvelope envelope;
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
     const uint64_t checked = expected - 1;
-    std::optional<uint64_t> pos = keys::DecodeBigEndian64(it->key().ToStringView());
+    std::optional<uint64_t> pos =
+        keys::DecodeBigEndian64(it->key().ToStringView());
     if (!pos.has_value()) {
       return Bad(checked, expected, "a key in the event log is not a position");
     }
     if (*pos != expected) {
-      return Bad(checked, expected,
-                 absl::StrCat("event ", expected, " is missing (next is ", *pos, ")"));
+      return Bad(
+          checked, expected,
+          absl::StrCat("event ", expected, " is missing (next is ", *pos, ")"));
     }
     std::optional<keys::EventValue> value =
         keys::DecodeEventValue(it->value().ToStringView());
@@ -76,10 +80,10 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
       return Bad(checked, expected, "stored bytes do not decode as an event");
     }
     if (envelope.prev_hash() != AsView(prev)) {
-      return Bad(checked, expected,
-                 absl::StrCat("does not link to event ", expected - 1,
-                              ": event ", expected - 1, " or ", expected,
-                              " was changed"));
+      return Bad(
+          checked, expected,
+          absl::StrCat("does not link to event ", expected - 1, ": event ",
+                       expected - 1, " or ", expected, " was changed"));
     }
     if (envelope.global_position() != expected) {
       return Bad(checked, expected, "position field differs from its key");
@@ -87,13 +91,14 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
     prev = value->hash;
   }
   if (!it->status().ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("reading the event log failed: ", it->status().ToString()));
+    return absl::UnavailableError(absl::StrCat("reading the event log failed: ",
+                                               it->status().ToString()));
   }
   const uint64_t last = expected - 1;
 
   std::string head;
-  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), meta, keys::kChainHeadKey, &head);
+  rocksdb::Status s =
+      db->Get(rocksdb::ReadOptions(), meta, keys::kChainHeadKey, &head);
   if (s.IsNotFound()) {
     if (last == 0) return VerifyReport{};
     return Bad(last, last, "chain head record is missing");
@@ -106,7 +111,8 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
       head.size() == 8 + keys::kHashBytes
           ? keys::DecodeBigEndian64(std::string_view(head).substr(0, 8))
           : std::nullopt;
-  if (!head_pos.has_value()) return Bad(last, last + 1, "chain head record is damaged");
+  if (!head_pos.has_value())
+    return Bad(last, last + 1, "chain head record is damaged");
   if (*head_pos != last) {
     const uint64_t bad = std::min(*head_pos, last + 1);
     return Bad(last, bad,
@@ -114,7 +120,8 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
                             " but the log ends at ", last));
   }
   if (std::string_view(head).substr(8) != AsView(prev)) {
-    return Bad(last, last, "chain head hash differs from the last event's hash");
+    return Bad(last, last,
+               "chain head hash differs from the last event's hash");
   }
   VerifyReport report;
   report.events_checked = last;

@@ -3,8 +3,8 @@
 // hash(p) = SHA-256(hash(p-1) ‖ canonical bytes of event p), with hash(0) =
 // 32 zero bytes. The canonical bytes are exactly what the store keeps, so the
 // chain verifies without re-serializing anything, and survives the later
-// erasure of a citizen's data only if erasure keeps the stored bytes (DESIGN.md:
-// per-citizen keys).
+// erasure of a citizen's data only if erasure keeps the stored bytes
+// (DESIGN.md: per-citizen keys).
 #ifndef VAGT_EVENTSTORE_CHAIN_H_
 #define VAGT_EVENTSTORE_CHAIN_H_
 

@@ -1,6 +1,7 @@
 // EventStore::Open and the read side of RocksEventStore.
 #include "eventstore/event_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -10,6 +11,8 @@
 #include "eventstore/rocks_event_store.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/validation.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 
 namespace vagt::eventstore {
 namespace {
@@ -17,11 +20,14 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& FamilyNames() {
-  static const auto* names = new std::vector<std::string>{
-      rocksdb::kDefaultColumnFamilyName, keys::kEventsFamily,
-      keys::kStreamIndexFamily,          keys::kStreamHeadsFamily,
-      keys::kRequestsFamily,             keys::kCheckpointsFamily,
-      keys::kMetaFamily};
+  static const auto* names =
+      new std::vector<std::string>{rocksdb::kDefaultColumnFamilyName,
+                                   keys::kEventsFamily,
+                                   keys::kStreamIndexFamily,
+                                   keys::kStreamHeadsFamily,
+                                   keys::kRequestsFamily,
+                                   keys::kCheckpointsFamily,
+                                   keys::kMetaFamily};
   return *names;
 }
 
@@ -33,6 +39,29 @@ absl::Status NotAStore(const std::string& path, absl::string_view why) {
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+// A stored event value, decoded, with its hash filled in.
+absl::StatusOr<v1::EventEnvelope> DecodeStoredEvent(std::string_view value) {
+  std::optional<keys::EventValue> decoded = keys::DecodeEventValue(value);
+  v1::EventEnvelope envelope;
+  if (!decoded.has_value() ||
+      !envelope.ParseFromArray(decoded->canonical.data(),
+                               static_cast<int>(decoded->canonical.size()))) {
+    return absl::DataLossError("a stored event is damaged; run verify");
+  }
+  envelope.set_hash(decoded->hash.data(), decoded->hash.size());
+  return envelope;
+}
+
+// Point lookups (stream heads, request ids) dominate the write path; bloom
+// filters keep them off disk for keys that are not there.
+rocksdb::ColumnFamilyOptions FamilyOptions() {
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions o;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return o;
 }
 
 rocksdb::Options DbOptions(bool create) {
@@ -62,7 +91,8 @@ absl::Status CheckExistingStore(const std::string& path) {
     }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : families) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const std::string& name : families)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
@@ -96,7 +126,8 @@ absl::Status CheckExistingStore(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
   const std::string& path = options.path;
-  if (path.empty()) return absl::InvalidArgumentError("path: must not be empty");
+  if (path.empty())
+    return absl::InvalidArgumentError("path: must not be empty");
   if (options.clock == nullptr) {
     return absl::InvalidArgumentError("clock: must not be null");
   }
@@ -128,7 +159,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : FamilyNames()) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    descriptors.emplace_back(name, FamilyOptions());
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -152,7 +183,8 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
     wo.sync = true;
     s = db->Put(wo, cf.meta, keys::kFormatVersionKey,
                 std::to_string(kFormatVersion));
-    if (!s.ok()) return close_on_error(FromRocks(s, "writing the format version failed"));
+    if (!s.ok())
+      return close_on_error(FromRocks(s, "writing the format version failed"));
   }
 
   // Recover the chain's end from the last stored event.
@@ -163,17 +195,19 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
         db->NewIterator(rocksdb::ReadOptions(), cf.events));
     it->SeekToLast();
     if (it->Valid()) {
-      std::optional<uint64_t> pos = keys::DecodeBigEndian64(it->key().ToStringView());
+      std::optional<uint64_t> pos =
+          keys::DecodeBigEndian64(it->key().ToStringView());
       std::optional<keys::EventValue> value =
           keys::DecodeEventValue(it->value().ToStringView());
       if (!pos.has_value() || !value.has_value()) {
-        return close_on_error(
-            absl::DataLossError("the last stored event is damaged; run verify"));
+        return close_on_error(absl::DataLossError(
+            "the last stored event is damaged; run verify"));
       }
       last_position = *pos;
       last_hash = value->hash;
     } else if (!it->status().ok()) {
-      return close_on_error(FromRocks(it->status(), "reading the event log failed"));
+      return close_on_error(
+          FromRocks(it->status(), "reading the event log failed"));
     }
   }
   return std::unique_ptr<EventStore>(
@@ -207,20 +241,11 @@ absl::StatusOr<v1::EventEnvelope> RocksEventStore::ReadEvent(
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_.events,
                                keys::EventKey(position), &value);
-  if (!s.ok()) {
-    return s.IsNotFound()
-               ? absl::DataLossError(absl::StrCat("event ", position, " is missing"))
-               : FromRocks(s, "reading an event failed");
+  if (s.IsNotFound()) {
+    return absl::DataLossError(absl::StrCat("event ", position, " is missing"));
   }
-  std::optional<keys::EventValue> decoded = keys::DecodeEventValue(value);
-  v1::EventEnvelope envelope;
-  if (!decoded.has_value() ||
-      !envelope.ParseFromArray(decoded->canonical.data(),
-                               static_cast<int>(decoded->canonical.size()))) {
-    return absl::DataLossError(absl::StrCat("event ", position, " is damaged"));
-  }
-  envelope.set_hash(decoded->hash.data(), decoded->hash.size());
-  return envelope;
+  if (!s.ok()) return FromRocks(s, "reading an event failed");
+  return DecodeStoredEvent(value);
 }
 
 absl::StatusOr<std::vector<v1::EventEnvelope>> RocksEventStore::ReadStream(
@@ -230,7 +255,8 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> RocksEventStore::ReadStream(
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf_.stream_index));
   std::vector<v1::EventEnvelope> out;
-  for (it->Seek(keys::StreamIndexKey(stream_id, std::max<uint64_t>(from_version, 1)));
+  for (it->Seek(keys::StreamIndexKey(stream_id,
+                                     std::max<uint64_t>(from_version, 1)));
        it->Valid() && it->key().starts_with(prefix) && out.size() < max_count;
        it->Next()) {
     std::optional<uint64_t> position =
@@ -241,7 +267,8 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> RocksEventStore::ReadStream(
     ASSIGN_OR_RETURN(v1::EventEnvelope e, ReadEvent(*position));
     out.push_back(std::move(e));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading a stream failed");
+  if (!it->status().ok())
+    return FromRocks(it->status(), "reading a stream failed");
   return out;
 }
 
@@ -252,18 +279,12 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> RocksEventStore::ReadAll(
   std::vector<v1::EventEnvelope> out;
   for (it->Seek(keys::EventKey(std::max<uint64_t>(from_position, 1)));
        it->Valid() && out.size() < max_count; it->Next()) {
-    std::optional<keys::EventValue> decoded =
-        keys::DecodeEventValue(it->value().ToStringView());
-    v1::EventEnvelope envelope;
-    if (!decoded.has_value() ||
-        !envelope.ParseFromArray(decoded->canonical.data(),
-                                 static_cast<int>(decoded->canonical.size()))) {
-      return absl::DataLossError("a stored event is damaged; run verify");
-    }
-    envelope.set_hash(decoded->hash.data(), decoded->hash.size());
-    out.push_back(std::move(envelope));
+    ASSIGN_OR_RETURN(v1::EventEnvelope e,
+                     DecodeStoredEvent(it->value().ToStringView()));
+    out.push_back(std::move(e));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading the log failed");
+  if (!it->status().ok())
+    return FromRocks(it->status(), "reading the log failed");
   return out;
 }
 
@@ -276,7 +297,8 @@ absl::StatusOr<uint64_t> RocksEventStore::StreamVersion(
   if (s.IsNotFound()) return 0;
   if (!s.ok()) return FromRocks(s, "reading a stream head failed");
   std::optional<uint64_t> version = keys::DecodeBigEndian64(value);
-  if (!version.has_value()) return absl::DataLossError("a stream head is damaged");
+  if (!version.has_value())
+    return absl::DataLossError("a stream head is damaged");
   return *version;
 }
 
@@ -304,7 +326,8 @@ absl::Status RocksEventStore::SaveCheckpoint(std::string_view name,
   RETURN_IF_ERROR(ValidateCheckpointName(name));
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  rocksdb::Status s = db_->Put(wo, cf_.checkpoints, name, keys::EncodeBigEndian64(position));
+  rocksdb::Status s =
+      db_->Put(wo, cf_.checkpoints, name, keys::EncodeBigEndian64(position));
   return s.ok() ? absl::OkStatus() : FromRocks(s, "saving a checkpoint failed");
 }
 
@@ -312,11 +335,13 @@ absl::StatusOr<uint64_t> RocksEventStore::LoadCheckpoint(
     std::string_view name) const {
   RETURN_IF_ERROR(ValidateCheckpointName(name));
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_.checkpoints, name, &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf_.checkpoints, name, &value);
   if (s.IsNotFound()) return 0;
   if (!s.ok()) return FromRocks(s, "loading a checkpoint failed");
   std::optional<uint64_t> position = keys::DecodeBigEndian64(value);
-  if (!position.has_value()) return absl::DataLossError("a checkpoint is damaged");
+  if (!position.has_value())
+    return absl::DataLossError("a checkpoint is damaged");
   return *position;
 }
 

@@ -107,7 +107,7 @@ struct AppendResult {
   uint64_t first_position = 0;  // global position of the first event
   uint64_t last_position = 0;   // global position of the last event
   uint64_t stream_version = 0;  // the stream's version after the append
-  bool replayed = false;  // true: an earlier append with this request id
+  bool replayed = false;        // true: an earlier append with this request id
 };
 
 struct VerifyReport {
@@ -142,8 +142,9 @@ class EventStore {
   // Appends request.events to request.stream_id, all or nothing. Returns once
   // they are fsync'd. Errors: INVALID_ARGUMENT (bad input, names the field),
   // ABORTED (expected version does not match: a concurrent change; the
-  // message gives the stream's actual version), ALREADY_EXISTS (request id reused for a
-  // different append), UNAVAILABLE (storage failed; nothing appended).
+  // message gives the stream's actual version), ALREADY_EXISTS (request id
+  // reused for a different append), UNAVAILABLE (storage failed; nothing
+  // appended).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
   // Events of one stream with version >= from_version, in version order, at

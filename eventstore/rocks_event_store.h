@@ -60,8 +60,7 @@ class RocksEventStore final : public EventStore {
   absl::StatusOr<VerifyReport> VerifyChain() const override;
   absl::Status SaveCheckpoint(std::string_view name,
                               uint64_t position) override;
-  absl::StatusOr<uint64_t> LoadCheckpoint(
-      std::string_view name) const override;
+  absl::StatusOr<uint64_t> LoadCheckpoint(std::string_view name) const override;
 
  private:
   struct Writer;

@@ -16,17 +16,18 @@
 #define VAGT_STATUS_CONCAT_INNER_(a, b) a##b
 #define VAGT_STATUS_CONCAT_(a, b) VAGT_STATUS_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                                   \
-  do {                                                          \
-    ::absl::Status vagt_status_ = (expr);                       \
-    if (!vagt_status_.ok()) return vagt_status_;                \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::absl::Status vagt_status_ = (expr);        \
+    if (!vagt_status_.ok()) return vagt_status_; \
   } while (false)
 
-#define ASSIGN_OR_RETURN(lhs, expr) \
-  VAGT_ASSIGN_OR_RETURN_IMPL_(VAGT_STATUS_CONCAT_(vagt_statusor_, __LINE__), lhs, expr)
+#define ASSIGN_OR_RETURN(lhs, expr)                                          \
+  VAGT_ASSIGN_OR_RETURN_IMPL_(VAGT_STATUS_CONCAT_(vagt_statusor_, __LINE__), \
+                              lhs, expr)
 
-#define VAGT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                                \
+#define VAGT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)   \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

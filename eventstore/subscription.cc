@@ -18,7 +18,9 @@ class LogSubscription final : public Subscription {
  public:
   LogSubscription(const EventStore& store, uint64_t after_position,
                   std::function<absl::Status(const v1::EventEnvelope&)> handler)
-      : store_(store), handler_(std::move(handler)), delivered_(after_position) {
+      : store_(store),
+        handler_(std::move(handler)),
+        delivered_(after_position) {
     thread_ = std::thread([this] { Run(); });
   }
 

@@ -32,18 +32,19 @@ absl::Status ValidateMetadata(std::string_view value, absl::string_view field,
 absl::Status ValidateStreamId(std::string_view stream_id,
                               absl::string_view field) {
   if (stream_id.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": must not be empty"));
   }
   if (stream_id.size() > kMaxStreamIdBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": ", stream_id.size(), " bytes exceed the limit of ",
-                     kMaxStreamIdBytes));
+        absl::StrCat(field, ": ", stream_id.size(),
+                     " bytes exceed the limit of ", kMaxStreamIdBytes));
   }
   for (size_t i = 0; i < stream_id.size(); ++i) {
     if (!IsStreamIdChar(stream_id[i])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, ": character at offset ", i,
-          " is not allowed (use A-Z a-z 0-9 and . _ : @ -)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": character at offset ", i,
+                       " is not allowed (use A-Z a-z 0-9 and . _ : @ -)"));
     }
   }
   return absl::OkStatus();
@@ -64,10 +65,9 @@ absl::Status ValidateAppend(const AppendRequest& request) {
     return absl::InvalidArgumentError("events: at least one event is required");
   }
   if (request.events.size() > kMaxEventsPerAppend) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("events: ", request.events.size(),
-                     " events exceed the limit of ", kMaxEventsPerAppend,
-                     " per append"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "events: ", request.events.size(), " events exceed the limit of ",
+        kMaxEventsPerAppend, " per append"));
   }
   size_t total = 0;
   for (size_t i = 0; i < request.events.size(); ++i) {
