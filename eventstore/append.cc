@@ -108,21 +108,11 @@ absl::StatusOr<uint64_t> RocksEventStore::LoadHead(
   if (auto it = head_cache_.find(stream_id); it != head_cache_.end()) {
     return it->second;
   }
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf_.stream_heads, stream_id, &value);
-  if (s.IsNotFound()) return 0;
-  if (!s.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("reading a stream head failed: ", s.ToString()));
-  }
-  std::optional<uint64_t> version = keys::DecodeBigEndian64(value);
-  if (!version.has_value()) {
-    return absl::DataLossError("a stream head record is damaged");
-  }
+  ASSIGN_OR_RETURN(const uint64_t version,
+                   ReadNumber(cf_.stream_heads, stream_id, "a stream head"));
   if (head_cache_.size() >= kMaxCachedHeads) head_cache_.clear();
-  head_cache_[stream_id] = *version;
-  return *version;
+  head_cache_[stream_id] = version;
+  return version;
 }
 
 void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {

@@ -288,18 +288,24 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> RocksEventStore::ReadAll(
   return out;
 }
 
+absl::StatusOr<uint64_t> RocksEventStore::ReadNumber(
+    rocksdb::ColumnFamilyHandle* family, std::string_view key,
+    absl::string_view what) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family, key, &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", what, " failed"));
+  std::optional<uint64_t> number = keys::DecodeBigEndian64(value);
+  if (!number.has_value()) {
+    return absl::DataLossError(absl::StrCat(what, " is damaged"));
+  }
+  return *number;
+}
+
 absl::StatusOr<uint64_t> RocksEventStore::StreamVersion(
     std::string_view stream_id) const {
   RETURN_IF_ERROR(ValidateStreamId(stream_id));
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf_.stream_heads, stream_id, &value);
-  if (s.IsNotFound()) return 0;
-  if (!s.ok()) return FromRocks(s, "reading a stream head failed");
-  std::optional<uint64_t> version = keys::DecodeBigEndian64(value);
-  if (!version.has_value())
-    return absl::DataLossError("a stream head is damaged");
-  return *version;
+  return ReadNumber(cf_.stream_heads, stream_id, "a stream head");
 }
 
 uint64_t RocksEventStore::LastPosition() const {
@@ -334,15 +340,7 @@ absl::Status RocksEventStore::SaveCheckpoint(std::string_view name,
 absl::StatusOr<uint64_t> RocksEventStore::LoadCheckpoint(
     std::string_view name) const {
   RETURN_IF_ERROR(ValidateCheckpointName(name));
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf_.checkpoints, name, &value);
-  if (s.IsNotFound()) return 0;
-  if (!s.ok()) return FromRocks(s, "loading a checkpoint failed");
-  std::optional<uint64_t> position = keys::DecodeBigEndian64(value);
-  if (!position.has_value())
-    return absl::DataLossError("a checkpoint is damaged");
-  return *position;
+  return ReadNumber(cf_.checkpoints, name, "a checkpoint");
 }
 
 }  // namespace vagt::eventstore

@@ -71,6 +71,11 @@ class RocksEventStore final : public EventStore {
   // Leader only: the stream's head, from the cache or from RocksDB.
   absl::StatusOr<uint64_t> LoadHead(const std::string& stream_id);
   absl::StatusOr<v1::EventEnvelope> ReadEvent(uint64_t position) const;
+  // A big-endian number stored under `key`; 0 when there is none. `what`
+  // names it in errors ("a stream head").
+  absl::StatusOr<uint64_t> ReadNumber(rocksdb::ColumnFamilyHandle* family,
+                                      std::string_view key,
+                                      absl::string_view what) const;
 
   Clock* const clock_;
   const std::unique_ptr<rocksdb::DB> db_;
