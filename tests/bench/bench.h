@@ -30,7 +30,7 @@ const std::string& EventBytes();
 
 // The outcome of one timed run.
 struct Throughput {
-  uint64_t events = 0;  // durable appends acknowledged
+  uint64_t events = 0;     // durable appends acknowledged
   absl::Duration elapsed;  // from the start signal until the last thread ended
 
   double EventsPerSecond() const;

@@ -47,7 +47,8 @@ v1::EventPayload SizedCallReceived(int thread) {
   // like the raw baselines' values.
   const std::string& noise = EventBytes();
   while (envelope.ByteSizeLong() < kEventBytes) {
-    const auto byte = static_cast<unsigned char>(noise[reason->size() % noise.size()]);
+    const auto byte =
+        static_cast<unsigned char>(noise[reason->size() % noise.size()]);
     reason->push_back(static_cast<char>('a' + byte % 26));
   }
   *call->mutable_sensitive()->mutable_reason() = *reason;

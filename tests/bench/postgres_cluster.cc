@@ -42,7 +42,7 @@ constexpr char kDatabaseUser[] = "vagt_bench";
 constexpr absl::Duration kStartTimeout = absl::Seconds(60);
 constexpr absl::Duration kStopTimeout = absl::Seconds(30);
 
-absl::Status ErrnoError(std::string_view what) {
+absl::Status ErrnoError(absl::string_view what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
 }
 
@@ -53,7 +53,8 @@ std::string LogTail(const std::string& path, size_t lines = 15) {
   text << in.rdbuf();
   std::vector<std::string> all =
       absl::StrSplit(text.str(), '\n', absl::SkipEmpty());
-  if (all.size() > lines) all.erase(all.begin(), all.end() - static_cast<ptrdiff_t>(lines));
+  if (all.size() > lines)
+    all.erase(all.begin(), all.end() - static_cast<ptrdiff_t>(lines));
   return absl::StrCat("\n  [", path, "]\n  ", absl::StrJoin(all, "\n  "));
 }
 
@@ -80,7 +81,8 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args,
   // Everything the child needs is prepared here: between fork() and execve()
   // only async-signal-safe calls are allowed.
   std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : args)
+    argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LC_ALL=C", "LANG=C",
                                   "TZ=UTC"};
@@ -88,8 +90,8 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args,
   for (std::string& var : env) envp.push_back(var.data());
   envp.push_back(nullptr);
 
-  const int log_fd = open(log_path.c_str(),
-                          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int log_fd =
+      open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return ErrnoError(absl::StrCat("open ", log_path));
   if (run_as.has_value() && fchown(log_fd, run_as->uid, run_as->gid) != 0) {
     absl::Status status = ErrnoError(absl::StrCat("chown ", log_path));
@@ -132,7 +134,7 @@ absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args,
 }
 
 // Waits for `pid` to end; OK only when it exited with status 0.
-absl::Status WaitForSuccess(pid_t pid, std::string_view what) {
+absl::Status WaitForSuccess(pid_t pid, absl::string_view what) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return ErrnoError(absl::StrCat("waitpid ", what));
@@ -186,8 +188,8 @@ absl::StatusOr<std::string> FindPostgresBinDir() {
     }
   }
   if (best.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no PostgreSQL server binaries (", kPostgresRoot, "/*/bin/initdb)"));
+    return absl::NotFoundError(absl::StrCat("no PostgreSQL server binaries (",
+                                            kPostgresRoot, "/*/bin/initdb)"));
   }
   return best;
 }
@@ -224,8 +226,9 @@ absl::Status PostgresCluster::InitDb() {
   // --no-sync only skips initdb's own final fsync of the fresh cluster; the
   // server below fsyncs its WAL on every commit.
   const std::vector<std::string> args = {
-      bin_dir_ + "/initdb", "--pgdata", DataDir(), "--username", kDatabaseUser,
-      "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"};
+      bin_dir_ + "/initdb", "--pgdata",    DataDir(),
+      "--username",         kDatabaseUser, "--auth=trust",
+      "--encoding=UTF8",    "--no-locale", "--no-sync"};
   ASSIGN_OR_RETURN(pid_t pid, Spawn(args, run_as_, LogPath("initdb")));
   absl::Status status = WaitForSuccess(pid, "initdb");
   if (!status.ok()) {
@@ -247,13 +250,20 @@ absl::Status PostgresCluster::StartServer() {
   }
   const std::vector<std::string> args = {
       bin_dir_ + "/postgres",
-      "-D", DataDir(),
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", absl::StrCat("port=", port_),
-      "-c", absl::StrCat("unix_socket_directories=", path()),
-      "-c", "fsync=on",
-      "-c", "synchronous_commit=on",
-      "-c", "full_page_writes=on"};
+      "-D",
+      DataDir(),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      absl::StrCat("port=", port_),
+      "-c",
+      absl::StrCat("unix_socket_directories=", path()),
+      "-c",
+      "fsync=on",
+      "-c",
+      "synchronous_commit=on",
+      "-c",
+      "full_page_writes=on"};
   ASSIGN_OR_RETURN(server_pid_, Spawn(args, run_as_, LogPath("server")));
   return absl::OkStatus();
 }
@@ -271,10 +281,9 @@ absl::Status PostgresCluster::WaitUntilReady() {
     if (PQping(conninfo.c_str()) == PQPING_OK) return absl::OkStatus();
     absl::SleepFor(absl::Milliseconds(100));
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat("postgres not accepting connections after ",
-                   absl::FormatDuration(kStartTimeout),
-                   LogTail(LogPath("server"))));
+  return absl::DeadlineExceededError(absl::StrCat(
+      "postgres not accepting connections after ",
+      absl::FormatDuration(kStartTimeout), LogTail(LogPath("server"))));
 }
 
 void PostgresCluster::StopServer() {

@@ -24,9 +24,9 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "tests/bench/scratch_dir.h"
 
 namespace vagt::bench {
@@ -63,9 +63,7 @@ class PostgresCluster {
  private:
   PostgresCluster(std::unique_ptr<ScratchDir> dir, std::string bin_dir,
                   std::optional<internal::ProcessUser> run_as)
-      : dir_(std::move(dir)),
-        bin_dir_(std::move(bin_dir)),
-        run_as_(run_as) {}
+      : dir_(std::move(dir)), bin_dir_(std::move(bin_dir)), run_as_(run_as) {}
 
   absl::Status InitDb();
   absl::Status StartServer();
@@ -73,7 +71,7 @@ class PostgresCluster {
   void StopServer();
 
   std::string DataDir() const { return dir_->path() + "/data"; }
-  std::string LogPath(std::string_view program) const {
+  std::string LogPath(absl::string_view program) const {
     return dir_->path() + "/" + std::string(program) + ".log";
   }
 

@@ -43,13 +43,13 @@ int64_t FilesystemMagic(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ScratchDir>> ScratchDir::Create(
-    const std::string& parent, std::string_view prefix) {
+    const std::string& parent, absl::string_view prefix) {
   std::string pattern = absl::StrCat(parent, "/", prefix, "-XXXXXX");
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (mkdtemp(buffer.data()) == nullptr) {
-    return absl::UnavailableError(absl::StrCat(
-        "mkdtemp(", pattern, ") failed: ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("mkdtemp(", pattern, ") failed: ", std::strerror(errno)));
   }
   return std::unique_ptr<ScratchDir>(new ScratchDir(buffer.data()));
 }
@@ -65,7 +65,8 @@ ScratchDir::~ScratchDir() {
 
 std::string FilesystemType(const std::string& path) {
   const int64_t magic = FilesystemMagic(path);
-  if (magic < 0) return absl::StrCat("unknown (statfs: ", std::strerror(errno), ")");
+  if (magic < 0)
+    return absl::StrCat("unknown (statfs: ", std::strerror(errno), ")");
   for (const KnownFilesystem& fs : kKnownFilesystems) {
     if (fs.magic == magic) return fs.name;
   }

@@ -11,9 +11,9 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace vagt::bench {
 
@@ -21,7 +21,7 @@ class ScratchDir {
  public:
   // Creates `parent`/`prefix`-XXXXXX (mode 0700) with mkdtemp.
   static absl::StatusOr<std::unique_ptr<ScratchDir>> Create(
-      const std::string& parent, std::string_view prefix);
+      const std::string& parent, absl::string_view prefix);
 
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
