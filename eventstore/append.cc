@@ -76,6 +76,7 @@ struct RocksEventStore::Writer {
 
 absl::StatusOr<AppendResult> RocksEventStore::Append(AppendRequest request) {
   RETURN_IF_ERROR(ValidateAppend(request));
+  RETURN_IF_ERROR(append_block_);
   Writer w(&request);
   absl::MutexLock lock(&write_mu_);
   writers_.push_back(&w);
@@ -123,6 +124,8 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   // Effects of earlier members of this group, not yet in RocksDB.
   absl::flat_hash_map<std::string, uint64_t> heads;
   absl::flat_hash_map<std::string, keys::AppendReceipt> receipts;
+  // Members whose result depends on this group's write: the appended ones
+  // and retries answered from an appended member's receipt.
   std::vector<Writer*> appended;
 
   for (Writer* w : group) {
@@ -133,13 +136,13 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
       std::optional<keys::AppendReceipt> earlier;
       if (auto it = receipts.find(req.request_id); it != receipts.end()) {
         earlier = it->second;
+        appended.push_back(w);
       } else {
         std::string value;
         rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_.requests,
                                      req.request_id, &value);
         if (!s.ok() && !s.IsNotFound()) {
-          w->result = absl::UnavailableError(
-              absl::StrCat("reading request ids failed: ", s.ToString()));
+          w->result = FromRocks(s, "reading request ids failed");
           continue;
         }
         if (s.ok()) earlier = keys::DecodeReceipt(value);
@@ -215,7 +218,7 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
     w->result = ToResult(receipt, false);
     appended.push_back(w);
   }
-  if (appended.empty()) return;
+  if (position == next_position_) return;  // Nothing new to write.
 
   const uint64_t last = position - 1;
   std::string head = keys::EncodeBigEndian64(last);
@@ -226,8 +229,8 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   wo.sync = true;  // Acknowledged means fsync'd.
   rocksdb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) {
-    const absl::Status failed = absl::UnavailableError(absl::StrCat(
-        "storage write failed, nothing was appended: ", s.ToString()));
+    const absl::Status failed =
+        FromRocks(s, "storage write failed, nothing was appended");
     for (Writer* w : appended) w->result = failed;
     return;
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "rocksdb/snapshot.h"
 
 namespace vagt::eventstore::chain {
 namespace {
@@ -48,8 +49,12 @@ keys::Hash Link(const keys::Hash& prev, std::string_view canonical) {
 absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
                                     rocksdb::ColumnFamilyHandle* events,
                                     rocksdb::ColumnFamilyHandle* meta) {
+  // One snapshot for the walk and the chain head, so that appends running
+  // meanwhile are either wholly in the view or wholly out of it.
+  rocksdb::ManagedSnapshot snapshot(db);
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
+  ro.snapshot = snapshot.snapshot();
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, events));
   keys::Hash prev = ZeroHash();
   uint64_t expected = 1;
@@ -97,8 +102,7 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
   const uint64_t last = expected - 1;
 
   std::string head;
-  rocksdb::Status s =
-      db->Get(rocksdb::ReadOptions(), meta, keys::kChainHeadKey, &head);
+  rocksdb::Status s = db->Get(ro, meta, keys::kChainHeadKey, &head);
   if (s.IsNotFound()) {
     if (last == 0) return VerifyReport{};
     return Bad(last, last, "chain head record is missing");

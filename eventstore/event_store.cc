@@ -1,4 +1,4 @@
-// EventStore::Open and the read side of RocksEventStore.
+// RocksEventStore: lifetime and the read side.
 #include "eventstore/event_store.h"
 
 #include <algorithm>
@@ -17,30 +17,6 @@
 namespace vagt::eventstore {
 namespace {
 
-namespace fs = std::filesystem;
-
-const std::vector<std::string>& FamilyNames() {
-  static const auto* names =
-      new std::vector<std::string>{rocksdb::kDefaultColumnFamilyName,
-                                   keys::kEventsFamily,
-                                   keys::kStreamIndexFamily,
-                                   keys::kStreamHeadsFamily,
-                                   keys::kRequestsFamily,
-                                   keys::kCheckpointsFamily,
-                                   keys::kMetaFamily};
-  return *names;
-}
-
-absl::Status NotAStore(const std::string& path, absl::string_view why) {
-  return absl::FailedPreconditionError(
-      absl::StrCat(path, " is not a vagt event store (", why,
-                   "); refusing to open or change it"));
-}
-
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
-}
-
 // A stored event value, decoded, with its hash filled in.
 absl::StatusOr<v1::EventEnvelope> DecodeStoredEvent(std::string_view value) {
   std::optional<keys::EventValue> decoded = keys::DecodeEventValue(value);
@@ -54,172 +30,15 @@ absl::StatusOr<v1::EventEnvelope> DecodeStoredEvent(std::string_view value) {
   return envelope;
 }
 
-// Point lookups (stream heads, request ids) dominate the write path; bloom
-// filters keep them off disk for keys that are not there.
-rocksdb::ColumnFamilyOptions FamilyOptions() {
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  rocksdb::ColumnFamilyOptions o;
-  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return o;
-}
-
-rocksdb::Options DbOptions(bool create) {
-  rocksdb::Options o;
-  o.create_if_missing = create;
-  o.create_missing_column_families = create;
-  o.error_if_exists = create;
-  o.paranoid_checks = true;
-  // The WAL is flushed and fsync'd by every synced write; a torn tail after a
-  // crash is a write that was never acknowledged.
-  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  o.keep_log_file_num = 4;
-  return o;
-}
-
-// Checks an existing RocksDB directory through a read-only open, which
-// changes nothing on disk, before the read-write open.
-absl::Status CheckExistingStore(const std::string& path) {
-  std::vector<std::string> families;
-  rocksdb::Status s =
-      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families);
-  if (!s.ok()) return NotAStore(path, "RocksDB cannot read it");
-  for (const std::string& name : FamilyNames()) {
-    if (std::find(families.begin(), families.end(), name) == families.end()) {
-      return NotAStore(path, absl::StrCat("a RocksDB database without vagt's '",
-                                          name, "' column family"));
-    }
-  }
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : families)
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
-                                   &handles, &raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", path, " failed"));
-  std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::ColumnFamilyHandle* meta = nullptr;
-  for (size_t i = 0; i < families.size(); ++i) {
-    if (families[i] == keys::kMetaFamily) meta = handles[i];
-  }
-  std::string value;
-  s = db->Get(rocksdb::ReadOptions(), meta, keys::kFormatVersionKey, &value);
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  if (s.IsNotFound()) return NotAStore(path, "no format version recorded");
-  if (!s.ok()) return FromRocks(s, "reading the format version failed");
-  uint32_t version = 0;
-  if (!absl::SimpleAtoi(value, &version)) {
-    return NotAStore(path, "its format version record is unreadable");
-  }
-  if (version != kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, " holds a vagt event store of format version ", version,
-        "; this build reads only format version ", kFormatVersion,
-        (version > kFormatVersion ? " (upgrade vagt to open it)" : ""),
-        ". The store was not changed."));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
-
-absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
-  const std::string& path = options.path;
-  if (path.empty())
-    return absl::InvalidArgumentError("path: must not be empty");
-  if (options.clock == nullptr) {
-    return absl::InvalidArgumentError("clock: must not be null");
-  }
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  bool create = false;
-  if (fs::exists(st)) {
-    if (!fs::is_directory(st)) return NotAStore(path, "it is not a directory");
-    if (fs::exists(fs::path(path) / "CURRENT")) {
-      RETURN_IF_ERROR(CheckExistingStore(path));
-    } else if (!fs::is_empty(path, ec)) {
-      return NotAStore(path, "the directory holds other files");
-    } else {
-      create = true;
-    }
-  } else {
-    create = true;
-  }
-  if (create && !options.create_if_missing) {
-    return absl::NotFoundError(absl::StrCat("no event store at ", path));
-  }
-  if (create) {
-    fs::create_directories(path, ec);
-    if (ec) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot create ", path, ": ", ec.message()));
-    }
-  }
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : FamilyNames()) {
-    descriptors.emplace_back(name, FamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(DbOptions(create), path, descriptors, &handles, &raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", path, " failed"));
-  std::unique_ptr<rocksdb::DB> db(raw);
-  RocksEventStore::Families cf{.events = handles[1],
-                               .stream_index = handles[2],
-                               .stream_heads = handles[3],
-                               .requests = handles[4],
-                               .checkpoints = handles[5],
-                               .meta = handles[6]};
-
-  auto close_on_error = [&](absl::Status status) {
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    return status;
-  };
-  if (create) {
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    s = db->Put(wo, cf.meta, keys::kFormatVersionKey,
-                std::to_string(kFormatVersion));
-    if (!s.ok())
-      return close_on_error(FromRocks(s, "writing the format version failed"));
-  }
-
-  // Recover the chain's end from the last stored event.
-  uint64_t last_position = 0;
-  keys::Hash last_hash = chain::ZeroHash();
-  {
-    std::unique_ptr<rocksdb::Iterator> it(
-        db->NewIterator(rocksdb::ReadOptions(), cf.events));
-    it->SeekToLast();
-    if (it->Valid()) {
-      std::optional<uint64_t> pos =
-          keys::DecodeBigEndian64(it->key().ToStringView());
-      std::optional<keys::EventValue> value =
-          keys::DecodeEventValue(it->value().ToStringView());
-      if (!pos.has_value() || !value.has_value()) {
-        return close_on_error(absl::DataLossError(
-            "the last stored event is damaged; run verify"));
-      }
-      last_position = *pos;
-      last_hash = value->hash;
-    } else if (!it->status().ok()) {
-      return close_on_error(
-          FromRocks(it->status(), "reading the event log failed"));
-    }
-  }
-  return std::unique_ptr<EventStore>(
-      new RocksEventStore(options.clock, std::move(db), std::move(handles), cf,
-                          last_position, last_hash));
-}
 
 RocksEventStore::RocksEventStore(
     Clock* clock, std::unique_ptr<rocksdb::DB> db,
     std::vector<rocksdb::ColumnFamilyHandle*> handles, Families families,
-    uint64_t last_position, const keys::Hash& last_hash)
+    uint64_t last_position, const keys::Hash& last_hash,
+    absl::Status append_block)
     : clock_(clock),
+      append_block_(std::move(append_block)),
       db_(std::move(db)),
       handles_(std::move(handles)),
       cf_(families),

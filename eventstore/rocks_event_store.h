@@ -25,6 +25,9 @@
 
 namespace vagt::eventstore {
 
+// A RocksDB error as UNAVAILABLE, prefixed with what was being done.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
+
 class RocksEventStore final : public EventStore {
  public:
   struct Families {
@@ -40,7 +43,7 @@ class RocksEventStore final : public EventStore {
   RocksEventStore(Clock* clock, std::unique_ptr<rocksdb::DB> db,
                   std::vector<rocksdb::ColumnFamilyHandle*> handles,
                   Families families, uint64_t last_position,
-                  const keys::Hash& last_hash);
+                  const keys::Hash& last_hash, absl::Status append_block);
   ~RocksEventStore() override;
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override;
@@ -78,6 +81,9 @@ class RocksEventStore final : public EventStore {
                                       absl::string_view what) const;
 
   Clock* const clock_;
+  // Not OK when Open found the log changed outside vagt: every Append fails
+  // with it, so that no new chain head is written over the damage.
+  const absl::Status append_block_;
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const Families cf_;

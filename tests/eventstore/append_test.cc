@@ -21,10 +21,11 @@ namespace vagt::eventstore {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
+using testing::AppendTo;
 using testing::CallIdOf;
+using ::testing::ElementsAre;
 using testing::EventStoreTest;
+using ::testing::HasSubstr;
 using testing::MakeCallNoteAdded;
 using testing::MakeCallReceived;
 using testing::ReadAllEvents;
@@ -70,12 +71,10 @@ class EventStoreAppend : public EventStoreTest {
 };
 
 TEST_F(EventStoreAppend, NoStreamCreatesStreamAtVersionOneAndPositionOne) {
-  ASSERT_OK_AND_ASSIGN(
-      AppendResult r,
-      store().Append({.stream_id = "call-1",
-                      .expected = ExpectedVersion::NoStream(),
-                      .events = {MakeCallReceived("1"),
-                                 MakeCallNoteAdded("1")}}));
+  ASSERT_OK_AND_ASSIGN(AppendResult r,
+                       store().Append(AppendTo(
+                           "call-1", ExpectedVersion::NoStream(),
+                           {MakeCallReceived("1"), MakeCallNoteAdded("1")})));
   EXPECT_EQ(r.first_position, 1u);
   EXPECT_EQ(r.last_position, 2u);
   EXPECT_EQ(r.stream_version, 2u);
@@ -89,27 +88,22 @@ TEST_F(EventStoreAppend, NoStreamCreatesStreamAtVersionOneAndPositionOne) {
 TEST_F(EventStoreAppend, NoStreamOnExistingStreamIsAbortedAndAppendsNothing) {
   MustAppend("call-1", {MakeCallReceived("1")});
   ExpectAbortedAndNothingAppended(
-      {.stream_id = "call-1",
-       .expected = ExpectedVersion::NoStream(),
-       .events = {MakeCallReceived("1")}});
+      AppendTo("call-1", ExpectedVersion::NoStream(), {MakeCallReceived("1")}));
 }
 
 TEST_F(EventStoreAppend, ExactVersionBehindStreamIsAbortedAndAppendsNothing) {
   MustAppend("call-1", {MakeCallReceived("1"), MakeCallNoteAdded("1"),
                         MakeCallNoteAdded("1")});
-  ExpectAbortedAndNothingAppended({.stream_id = "call-1",
-                                   .expected = ExpectedVersion::Exact(2),
-                                   .events = {MakeCallNoteAdded("1")}});
+  ExpectAbortedAndNothingAppended(
+      AppendTo("call-1", ExpectedVersion::Exact(2), {MakeCallNoteAdded("1")}));
 }
 
 TEST_F(EventStoreAppend, ExactVersionAheadOfStreamIsAbortedAndAppendsNothing) {
   MustAppend("call-1", {MakeCallReceived("1")});
-  ExpectAbortedAndNothingAppended({.stream_id = "call-1",
-                                   .expected = ExpectedVersion::Exact(2),
-                                   .events = {MakeCallNoteAdded("1")}});
-  ExpectAbortedAndNothingAppended({.stream_id = "call-never",
-                                   .expected = ExpectedVersion::Exact(1),
-                                   .events = {MakeCallReceived("2")}});
+  ExpectAbortedAndNothingAppended(
+      AppendTo("call-1", ExpectedVersion::Exact(2), {MakeCallNoteAdded("1")}));
+  ExpectAbortedAndNothingAppended(AppendTo(
+      "call-never", ExpectedVersion::Exact(1), {MakeCallReceived("2")}));
 }
 
 TEST_F(EventStoreAppend, AbortedMessageGivesTheStreamsActualVersion) {
@@ -117,41 +111,33 @@ TEST_F(EventStoreAppend, AbortedMessageGivesTheStreamsActualVersion) {
                         MakeCallNoteAdded("1"), MakeCallNoteAdded("1"),
                         MakeCallNoteAdded("1"), MakeCallNoteAdded("1"),
                         MakeCallNoteAdded("1")});
-  absl::StatusOr<AppendResult> r =
-      store().Append({.stream_id = "call-1",
-                      .expected = ExpectedVersion::Exact(3),
-                      .events = {MakeCallNoteAdded("1")}});
+  absl::StatusOr<AppendResult> r = store().Append(
+      AppendTo("call-1", ExpectedVersion::Exact(3), {MakeCallNoteAdded("1")}));
   ASSERT_EQ(r.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(r.status().message(), HasSubstr("7"));
 }
 
 TEST_F(EventStoreAppend, ExactVersionMatchingStreamAppendsAtNextVersion) {
-  ASSERT_OK(store().Append({.stream_id = "call-1",
-                            .expected = ExpectedVersion::Exact(0),
-                            .events = {MakeCallReceived("1")}}));
-  ASSERT_OK_AND_ASSIGN(
-      AppendResult r,
-      store().Append({.stream_id = "call-1",
-                      .expected = ExpectedVersion::Exact(1),
-                      .events = {MakeCallNoteAdded("1"),
-                                 MakeCallNoteAdded("1")}}));
+  ASSERT_OK(store().Append(
+      AppendTo("call-1", ExpectedVersion::Exact(0), {MakeCallReceived("1")})));
+  ASSERT_OK_AND_ASSIGN(AppendResult r,
+                       store().Append(AppendTo(
+                           "call-1", ExpectedVersion::Exact(1),
+                           {MakeCallNoteAdded("1"), MakeCallNoteAdded("1")})));
   EXPECT_EQ(r.first_position, 2u);
   EXPECT_EQ(r.last_position, 3u);
   EXPECT_EQ(r.stream_version, 3u);
-  ASSERT_OK(store().Append({.stream_id = "call-1",
-                            .expected = ExpectedVersion::Exact(3),
-                            .events = {MakeCallNoteAdded("1")}}));
+  ASSERT_OK(store().Append(
+      AppendTo("call-1", ExpectedVersion::Exact(3), {MakeCallNoteAdded("1")})));
   EXPECT_THAT(StreamVersions("call-1"), ElementsAre(1, 2, 3, 4));
 }
 
 TEST_F(EventStoreAppend, AnyAppendsToNewAndExistingStreams) {
-  ASSERT_OK(store().Append({.stream_id = "call-1",
-                            .expected = ExpectedVersion::Any(),
-                            .events = {MakeCallReceived("1")}}));
+  ASSERT_OK(store().Append(
+      AppendTo("call-1", ExpectedVersion::Any(), {MakeCallReceived("1")})));
   ASSERT_OK_AND_ASSIGN(AppendResult r,
-                       store().Append({.stream_id = "call-1",
-                                       .expected = ExpectedVersion::Any(),
-                                       .events = {MakeCallNoteAdded("1")}}));
+                       store().Append(AppendTo("call-1", ExpectedVersion::Any(),
+                                               {MakeCallNoteAdded("1")})));
   EXPECT_EQ(r.stream_version, 2u);
   EXPECT_THAT(StreamVersions("call-1"), ElementsAre(1, 2));
 }
@@ -159,9 +145,8 @@ TEST_F(EventStoreAppend, AnyAppendsToNewAndExistingStreams) {
 TEST_F(EventStoreAppend, AbortedAppendDoesNotConsumeAPositionOrVersion) {
   MustAppend("call-1", {MakeCallReceived("1")});
   ASSERT_FALSE(store()
-                   .Append({.stream_id = "call-1",
-                            .expected = ExpectedVersion::NoStream(),
-                            .events = {MakeCallReceived("1")}})
+                   .Append(AppendTo("call-1", ExpectedVersion::NoStream(),
+                                    {MakeCallReceived("1")}))
                    .ok());
   AppendResult r = MustAppend("call-1", {MakeCallNoteAdded("1")});
   EXPECT_EQ(r.first_position, 2u);
@@ -181,11 +166,10 @@ TEST_F(EventStoreAppend, InterleavedStreamsGetGaplessVersionsAndPositions) {
       events.push_back(MakeCallNoteAdded(
           absl::StrCat(stream, "/", versions[stream] + 1 + i)));
     }
-    ASSERT_OK_AND_ASSIGN(
-        AppendResult r,
-        store().Append({.stream_id = stream,
-                        .expected = ExpectedVersion::Exact(versions[stream]),
-                        .events = std::move(events)}));
+    ASSERT_OK_AND_ASSIGN(AppendResult r,
+                         store().Append(AppendTo(
+                             stream, ExpectedVersion::Exact(versions[stream]),
+                             std::move(events))));
     EXPECT_EQ(r.first_position, position + 1);
     position += count;
     versions[stream] += count;
@@ -223,7 +207,9 @@ TEST_F(EventStoreAppend, EventsAreChainedByHash) {
   EXPECT_EQ(all[0].prev_hash(), std::string(32, '\0'));
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(all[i].hash().size(), 32u);
-    if (i > 0) EXPECT_EQ(all[i].prev_hash(), all[i - 1].hash());
+    if (i > 0) {
+      EXPECT_EQ(all[i].prev_hash(), all[i - 1].hash());
+    }
   }
   EXPECT_NE(all[1].hash(), all[2].hash());
 }
@@ -231,8 +217,9 @@ TEST_F(EventStoreAppend, EventsAreChainedByHash) {
 TEST_F(EventStoreAppend, EnvelopeKeepsCallerFieldsAndStampsStoreFields) {
   FakeClock clock(absl::FromUnixSeconds(1732406400));  // 2024-11-24 00:00 UTC
   Close();
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<EventStore> store,
-                       EventStore::Open({.path = store_path(), .clock = &clock}));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<EventStore> store,
+      EventStore::Open({.path = store_path(), .clock = &clock}));
 
   NewEvent told = MakeCallReceived("1", "borgeren er urolig");
   told.occurred_at = absl::FromUnixSeconds(1732406000);
@@ -240,7 +227,8 @@ TEST_F(EventStoreAppend, EnvelopeKeepsCallerFieldsAndStampsStoreFields) {
   told.correlation_id = "corr-1";
   told.causation_id = "cmd-1";
   NewEvent now = MakeCallNoteAdded("1");
-  ASSERT_OK(store->Append({.stream_id = "call-1", .events = {told, now}}));
+  ASSERT_OK(
+      store->Append(AppendTo("call-1", ExpectedVersion::Any(), {told, now})));
 
   ASSERT_OK_AND_ASSIGN(std::vector<v1::EventEnvelope> events,
                        store->ReadStream("call-1", 1, 10));

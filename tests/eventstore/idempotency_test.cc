@@ -12,6 +12,7 @@
 namespace vagt::eventstore {
 namespace {
 
+using testing::AppendTo;
 using testing::EventStoreTest;
 using testing::MakeCallNoteAdded;
 using testing::MakeCallReceived;
@@ -21,10 +22,9 @@ class EventStoreIdempotency : public EventStoreTest {
  protected:
   // The append a client retries: opens call-1 with two events.
   static AppendRequest OpenCallRequest() {
-    return {.stream_id = "call-1",
-            .expected = ExpectedVersion::NoStream(),
-            .request_id = "req-open-call-1",
-            .events = {MakeCallReceived("1"), MakeCallNoteAdded("1")}};
+    return AppendTo("call-1", ExpectedVersion::NoStream(),
+                    {MakeCallReceived("1"), MakeCallNoteAdded("1")},
+                    "req-open-call-1");
   }
 
   // Checks that `request` fails with ALREADY_EXISTS and appends nothing.
@@ -46,7 +46,8 @@ void ExpectSameResult(const AppendResult& replay, const AppendResult& first) {
   EXPECT_EQ(replay.stream_version, first.stream_version);
 }
 
-TEST_F(EventStoreIdempotency, RetriedRequestReturnsFirstResultAndAppendsNothing) {
+TEST_F(EventStoreIdempotency,
+       RetriedRequestReturnsFirstResultAndAppendsNothing) {
   MustAppend("call-0", {MakeCallReceived("0")});
   ASSERT_OK_AND_ASSIGN(AppendResult first, store().Append(OpenCallRequest()));
   EXPECT_FALSE(first.replayed);
@@ -72,7 +73,8 @@ TEST_F(EventStoreIdempotency, RequestIdReusedForAnotherStreamIsAlreadyExists) {
   EXPECT_EQ(version, 0u);
 }
 
-TEST_F(EventStoreIdempotency, RequestIdReusedForOtherEventTypesIsAlreadyExists) {
+TEST_F(EventStoreIdempotency,
+       RequestIdReusedForOtherEventTypesIsAlreadyExists) {
   ASSERT_OK(store().Append(OpenCallRequest()));
   AppendRequest other = OpenCallRequest();
   other.expected = ExpectedVersion::Any();
@@ -107,10 +109,9 @@ TEST_F(EventStoreIdempotency, RejectedAppendDoesNotClaimItsRequestId) {
 
 TEST_F(EventStoreIdempotency, EmptyRequestIdAppendsEveryTime) {
   for (int i = 0; i < 3; ++i) {
-    ASSERT_OK_AND_ASSIGN(AppendResult r,
-                         store().Append({.stream_id = "call-1",
-                                         .request_id = "",
-                                         .events = {MakeCallNoteAdded("1")}}));
+    ASSERT_OK_AND_ASSIGN(AppendResult r, store().Append(AppendTo(
+                                             "call-1", ExpectedVersion::Any(),
+                                             {MakeCallNoteAdded("1")})));
     EXPECT_FALSE(r.replayed);
     EXPECT_EQ(r.first_position, static_cast<uint64_t>(i + 1));
   }

@@ -12,8 +12,10 @@ namespace {
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat(what, ": not found"));
-  return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
+  if (s.IsNotFound())
+    return absl::NotFoundError(absl::StrCat(std::string(what), ": not found"));
+  return absl::InternalError(
+      absl::StrCat(std::string(what), ": ", s.ToString()));
 }
 
 }  // namespace
@@ -23,9 +25,9 @@ absl::StatusOr<std::unique_ptr<RawStore>> RawStore::Open(
   rocksdb::DBOptions options;
   options.create_if_missing = false;
   std::vector<std::string> names;
-  absl::Status listed = FromRocks(
-      rocksdb::DB::ListColumnFamilies(options, path, &names),
-      "ListColumnFamilies");
+  absl::Status listed =
+      FromRocks(rocksdb::DB::ListColumnFamilies(options, path, &names),
+                "ListColumnFamilies");
   if (!listed.ok()) return listed;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -63,7 +65,8 @@ absl::StatusOr<rocksdb::ColumnFamilyHandle*> RawStore::Family(
     std::string_view name) const {
   auto it = families_.find(name);
   if (it == families_.end()) {
-    return absl::NotFoundError(absl::StrCat("no column family ", name));
+    return absl::NotFoundError(
+        absl::StrCat("no column family ", std::string(name)));
   }
   return it->second;
 }
@@ -73,10 +76,10 @@ absl::StatusOr<std::string> RawStore::Get(std::string_view family,
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> handle = Family(family);
   if (!handle.ok()) return handle.status();
   std::string value;
-  absl::Status s = FromRocks(
-      db_->Get(rocksdb::ReadOptions(), *handle,
-               rocksdb::Slice(key.data(), key.size()), &value),
-      absl::StrCat("Get ", family));
+  absl::Status s =
+      FromRocks(db_->Get(rocksdb::ReadOptions(), *handle,
+                         rocksdb::Slice(key.data(), key.size()), &value),
+                absl::StrCat("Get ", std::string(family)));
   if (!s.ok()) return s;
   return value;
 }
@@ -87,10 +90,10 @@ absl::Status RawStore::Put(std::string_view family, std::string_view key,
   if (!handle.ok()) return handle.status();
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  return FromRocks(db_->Put(sync, *handle,
-                            rocksdb::Slice(key.data(), key.size()),
-                            rocksdb::Slice(value.data(), value.size())),
-                   absl::StrCat("Put ", family));
+  return FromRocks(
+      db_->Put(sync, *handle, rocksdb::Slice(key.data(), key.size()),
+               rocksdb::Slice(value.data(), value.size())),
+      absl::StrCat("Put ", std::string(family)));
 }
 
 absl::Status RawStore::Delete(std::string_view family, std::string_view key) {
@@ -100,7 +103,7 @@ absl::Status RawStore::Delete(std::string_view family, std::string_view key) {
   sync.sync = true;
   return FromRocks(
       db_->Delete(sync, *handle, rocksdb::Slice(key.data(), key.size())),
-      absl::StrCat("Delete ", family));
+      absl::StrCat("Delete ", std::string(family)));
 }
 
 keys::Hash ChainHash(const keys::Hash& prev, std::string_view canonical) {

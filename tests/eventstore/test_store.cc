@@ -48,6 +48,17 @@ NewEvent MakeCallNoteAdded(std::string_view call_id, std::string_view text) {
   return e;
 }
 
+AppendRequest AppendTo(std::string_view stream_id, ExpectedVersion expected,
+                       std::vector<NewEvent> events,
+                       std::string_view request_id) {
+  AppendRequest request;
+  request.stream_id = std::string(stream_id);
+  request.expected = expected;
+  request.request_id = std::string(request_id);
+  request.events = std::move(events);
+  return request;
+}
+
 std::string CallIdOf(const v1::EventEnvelope& event) {
   switch (event.payload().event_case()) {
     case v1::EventPayload::kCallReceived:
@@ -89,7 +100,7 @@ void EventStoreTest::Reopen() {
 AppendResult EventStoreTest::MustAppend(std::string_view stream_id,
                                         std::vector<NewEvent> events) {
   absl::StatusOr<AppendResult> r = store_->Append(
-      {.stream_id = std::string(stream_id), .events = std::move(events)});
+      AppendTo(stream_id, ExpectedVersion::Any(), std::move(events)));
   if (!r.ok()) {
     ADD_FAILURE() << "Append to " << stream_id << ": " << r.status();
     return AppendResult{};

@@ -5,10 +5,14 @@
 //
 //   class EventStoreAppend : public EventStoreTest {};
 //   TEST_F(EventStoreAppend, ...) {
-//     ASSERT_OK_AND_ASSIGN(AppendResult r,
-//                          store().Append({.stream_id = "call-1",
-//                                          .events = {MakeCallReceived("1")}}));
+//     ASSERT_OK_AND_ASSIGN(
+//         AppendResult r,
+//         store().Append(AppendTo("call-1", ExpectedVersion::NoStream(),
+//                                 {MakeCallReceived("1")})));
 //   }
+//
+// AppendTo exists because designated initializers that leave out
+// AppendRequest::request_id trip -Wmissing-field-initializers.
 #ifndef VAGT_TESTS_EVENTSTORE_TEST_STORE_H_
 #define VAGT_TESTS_EVENTSTORE_TEST_STORE_H_
 
@@ -52,6 +56,12 @@ NewEvent MakeCallReceived(std::string_view call_id,
 NewEvent MakeCallNoteAdded(std::string_view call_id,
                            std::string_view text = "aftalt opfølgning");
 
+// An append of `events` to `stream_id`. An empty `request_id` means no
+// idempotency.
+AppendRequest AppendTo(std::string_view stream_id, ExpectedVersion expected,
+                       std::vector<NewEvent> events,
+                       std::string_view request_id = "");
+
 // The call id of a CallReceived or CallNoteAdded payload; "" for others.
 std::string CallIdOf(const v1::EventEnvelope& event);
 
@@ -64,14 +74,13 @@ absl::StatusOr<std::vector<v1::EventEnvelope>> ReadAllEvents(
 absl::StatusOr<std::unique_ptr<EventStore>> OpenStoreAt(
     const std::string& path);
 
-// Owns a store at scratch_dir()/store, opened in SetUp.
+// Owns a store in a fresh ScratchDir, opened in SetUp.
 class EventStoreTest : public ::testing::Test {
  protected:
   void SetUp() override;
 
   EventStore& store() { return *store_; }
   const std::string& store_path() const { return store_path_; }
-  const ScratchDir& scratch_dir() const { return scratch_dir_; }
 
   // Destroys the store (if open) and opens it again at store_path(). Check
   // with ASSERT_NO_FATAL_FAILURE(Reopen()).
@@ -107,17 +116,17 @@ inline ::testing::AssertionResult IsOk(const absl::Status& s) {
 #define VAGT_TEST_CONCAT_INNER_(a, b) a##b
 #define VAGT_TEST_CONCAT_(a, b) VAGT_TEST_CONCAT_INNER_(a, b)
 
-#define EXPECT_OK(expr)                                 \
+#define EXPECT_OK(expr)                                    \
   EXPECT_TRUE(::vagt::eventstore::testing::internal::IsOk( \
       ::vagt::eventstore::testing::internal::StatusOf(expr)))
-#define ASSERT_OK(expr)                                 \
+#define ASSERT_OK(expr)                                    \
   ASSERT_TRUE(::vagt::eventstore::testing::internal::IsOk( \
       ::vagt::eventstore::testing::internal::StatusOf(expr)))
 
 // Usable in functions returning void only, like every ASSERT_*.
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  VAGT_ASSERT_OK_AND_ASSIGN_IMPL_(      \
-      VAGT_TEST_CONCAT_(vagt_statusor_, __LINE__), lhs, expr)
+#define ASSERT_OK_AND_ASSIGN(lhs, expr)                                        \
+  VAGT_ASSERT_OK_AND_ASSIGN_IMPL_(VAGT_TEST_CONCAT_(vagt_statusor_, __LINE__), \
+                                  lhs, expr)
 #define VAGT_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                                    \
   ASSERT_TRUE(statusor.ok()) << statusor.status();           \
