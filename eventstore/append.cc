@@ -76,9 +76,9 @@ struct RocksEventStore::Writer {
 
 absl::StatusOr<AppendResult> RocksEventStore::Append(AppendRequest request) {
   RETURN_IF_ERROR(ValidateAppend(request));
-  RETURN_IF_ERROR(append_block_);
   Writer w(&request);
   absl::MutexLock lock(&write_mu_);
+  if (!append_block_.ok()) return append_block_;
   writers_.push_back(&w);
   while (!w.done && &w != writers_.front()) w.cv.Wait(&write_mu_);
   if (w.done) return std::move(w.result);
@@ -89,9 +89,14 @@ absl::StatusOr<AppendResult> RocksEventStore::Append(AppendRequest request) {
     if (group.size() == kMaxGroupWriters) break;
     group.push_back(queued);
   }
-  write_mu_.Unlock();
-  CommitGroup(group);
-  write_mu_.Lock();
+  if (append_block_.ok()) {
+    write_mu_.Unlock();
+    absl::Status written = CommitGroup(group);
+    write_mu_.Lock();
+    if (!written.ok()) append_block_ = std::move(written);
+  } else {
+    for (Writer* member : group) member->result = append_block_;
+  }
 
   for (Writer* member : group) {
     writers_.pop_front();
@@ -116,7 +121,7 @@ absl::StatusOr<uint64_t> RocksEventStore::LoadHead(
   return version;
 }
 
-void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
+absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   const absl::Time now = clock_->Now();
   rocksdb::WriteBatch batch;
   uint64_t position = next_position_;
@@ -218,7 +223,7 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
     w->result = ToResult(receipt, false);
     appended.push_back(w);
   }
-  if (position == next_position_) return;  // Nothing new to write.
+  if (position == next_position_) return absl::OkStatus();  // Nothing new.
 
   const uint64_t last = position - 1;
   std::string head = keys::EncodeBigEndian64(last);
@@ -229,10 +234,15 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   wo.sync = true;  // Acknowledged means fsync'd.
   rocksdb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) {
-    const absl::Status failed =
-        FromRocks(s, "storage write failed, nothing was appended");
+    // The batch may or may not have reached the WAL. Stop appending (RocksDB
+    // itself turns read-only on most write errors); after a restart, a retry
+    // with the same request id finds out which, and never appends twice.
+    const absl::Status failed = FromRocks(
+        s,
+        "storage write failed; the store refuses appends until vagtd is "
+        "restarted, then retry with the same request_id");
     for (Writer* w : appended) w->result = failed;
-    return;
+    return failed;
   }
   next_position_ = position;
   last_hash_ = hash;
@@ -242,6 +252,7 @@ void RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   }
   absl::MutexLock lock(&published_mu_);
   published_position_ = last;
+  return absl::OkStatus();
 }
 
 }  // namespace vagt::eventstore

@@ -38,10 +38,10 @@ RocksEventStore::RocksEventStore(
     uint64_t last_position, const keys::Hash& last_hash,
     absl::Status append_block)
     : clock_(clock),
-      append_block_(std::move(append_block)),
       db_(std::move(db)),
       handles_(std::move(handles)),
       cf_(families),
+      append_block_(std::move(append_block)),
       next_position_(last_position + 1),
       last_hash_(last_hash),
       published_position_(last_position) {}

@@ -43,6 +43,10 @@
 #include "eventstore/clock.h"
 #include "vagt/v1/events.pb.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace vagt::eventstore {
 
 // Input limits. Larger input is rejected with INVALID_ARGUMENT naming the
@@ -127,6 +131,9 @@ struct Options {
   Clock* clock = &SystemClock();
   // Create an empty store when `path` does not exist or is an empty directory.
   bool create_if_missing = true;
+  // Not owned; null means RocksDB's default. Tests pass an Env whose files
+  // fail on demand, to check what a failed write does.
+  rocksdb::Env* rocksdb_env = nullptr;
 };
 
 class EventStore {

@@ -56,8 +56,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions() {
   return o;
 }
 
-rocksdb::Options DbOptions(bool create) {
+rocksdb::Options DbOptions(bool create, rocksdb::Env* env) {
   rocksdb::Options o;
+  if (env != nullptr) o.env = env;
   o.create_if_missing = create;
   o.create_missing_column_families = create;
   o.error_if_exists = create;
@@ -83,15 +84,16 @@ struct OpenDb {
   }
 };
 
-absl::StatusOr<OpenDb> OpenRocks(const std::string& path, bool create) {
+absl::StatusOr<OpenDb> OpenRocks(const std::string& path, bool create,
+                                 rocksdb::Env* env) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : FamilyNames()) {
     descriptors.emplace_back(name, FamilyOptions());
   }
   OpenDb out;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(DbOptions(create), path, descriptors,
-                                        &out.handles, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(DbOptions(create, env), path,
+                                        descriptors, &out.handles, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("opening ", path, " failed"));
   out.db.reset(raw);
   return out;
@@ -153,7 +155,7 @@ absl::Status SyncDirectory(const fs::path& dir) {
 }
 
 // Creates an empty store at `path` (absent, or an empty directory).
-absl::Status CreateStore(const fs::path& path) {
+absl::Status CreateStore(const fs::path& path, rocksdb::Env* env) {
   const fs::path staging = path.string() + kCreatingSuffix;
   std::error_code ec;
   fs::remove_all(staging, ec);  // Left by a start that was killed; never used.
@@ -162,7 +164,7 @@ absl::Status CreateStore(const fs::path& path) {
     return absl::UnavailableError(
         absl::StrCat("cannot create ", staging.string(), ": ", ec.message()));
   }
-  ASSIGN_OR_RETURN(OpenDb fresh, OpenRocks(staging, /*create=*/true));
+  ASSIGN_OR_RETURN(OpenDb fresh, OpenRocks(staging, /*create=*/true, env));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s =
@@ -267,10 +269,11 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
     if (!options.create_if_missing) {
       return absl::NotFoundError(absl::StrCat("no event store at ", shown));
     }
-    RETURN_IF_ERROR(CreateStore(path));
+    RETURN_IF_ERROR(CreateStore(path, options.rocksdb_env));
   }
 
-  ASSIGN_OR_RETURN(OpenDb opened, OpenRocks(path, /*create=*/false));
+  ASSIGN_OR_RETURN(OpenDb opened,
+                   OpenRocks(path, /*create=*/false, options.rocksdb_env));
   RocksEventStore::Families cf{.events = opened.handles[1],
                                .stream_index = opened.handles[2],
                                .stream_heads = opened.handles[3],

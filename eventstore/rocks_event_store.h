@@ -70,7 +70,8 @@ class RocksEventStore final : public EventStore {
   struct Staged;
 
   // Leader only: validates and writes `group`, filling each Writer's result.
-  void CommitGroup(const std::vector<Writer*>& group);
+  // Returns the error of a failed RocksDB write (members already carry it).
+  absl::Status CommitGroup(const std::vector<Writer*>& group);
   // Leader only: the stream's head, from the cache or from RocksDB.
   absl::StatusOr<uint64_t> LoadHead(const std::string& stream_id);
   absl::StatusOr<v1::EventEnvelope> ReadEvent(uint64_t position) const;
@@ -81,15 +82,16 @@ class RocksEventStore final : public EventStore {
                                       absl::string_view what) const;
 
   Clock* const clock_;
-  // Not OK when Open found the log changed outside vagt: every Append fails
-  // with it, so that no new chain head is written over the damage.
-  const absl::Status append_block_;
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const Families cf_;
 
   absl::Mutex write_mu_;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(write_mu_);
+  // Not OK once appends must stop: Open found the log changed outside vagt
+  // (a new chain head would be written over the damage), or a RocksDB write
+  // failed. Every later Append fails with it.
+  absl::Status append_block_ ABSL_GUARDED_BY(write_mu_);
 
   // Leader state: touched only by the current group-commit leader.
   uint64_t next_position_;  // position the next event gets
