@@ -121,6 +121,20 @@ absl::StatusOr<uint64_t> RocksEventStore::LoadHead(
   return version;
 }
 
+absl::StatusOr<std::optional<keys::AppendReceipt>> RocksEventStore::LoadReceipt(
+    const std::string& request_id) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf_.requests, request_id, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "reading request ids failed");
+  std::optional<keys::AppendReceipt> receipt = keys::DecodeReceipt(value);
+  if (!receipt.has_value()) {
+    return absl::DataLossError("a request id record is damaged");
+  }
+  return receipt;
+}
+
 absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   const absl::Time now = clock_->Now();
   rocksdb::WriteBatch batch;
@@ -143,18 +157,13 @@ absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
         earlier = it->second;
         appended.push_back(w);
       } else {
-        std::string value;
-        rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_.requests,
-                                     req.request_id, &value);
-        if (!s.ok() && !s.IsNotFound()) {
-          w->result = FromRocks(s, "reading request ids failed");
+        absl::StatusOr<std::optional<keys::AppendReceipt>> stored =
+            LoadReceipt(req.request_id);
+        if (!stored.ok()) {
+          w->result = stored.status();
           continue;
         }
-        if (s.ok()) earlier = keys::DecodeReceipt(value);
-        if (s.ok() && !earlier.has_value()) {
-          w->result = absl::DataLossError("a request id record is damaged");
-          continue;
-        }
+        earlier = *stored;
       }
       if (earlier.has_value()) {
         w->result = earlier->fingerprint == fingerprint
@@ -226,9 +235,8 @@ absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   if (position == next_position_) return absl::OkStatus();  // Nothing new.
 
   const uint64_t last = position - 1;
-  std::string head = keys::EncodeBigEndian64(last);
-  head.append(reinterpret_cast<const char*>(hash.data()), hash.size());
-  batch.Put(cf_.meta, keys::kChainHeadKey, head);
+  batch.Put(cf_.meta, keys::kChainHeadKey,
+            keys::EncodeChainHead({.position = last, .hash = hash}));
 
   rocksdb::WriteOptions wo;
   wo.sync = true;  // Acknowledged means fsync'd.

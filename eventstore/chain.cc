@@ -11,10 +11,6 @@
 namespace vagt::eventstore::chain {
 namespace {
 
-std::string_view AsView(const keys::Hash& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
-}
-
 VerifyReport Bad(uint64_t checked, uint64_t position, std::string problem) {
   return {.ok = false,
           .events_checked = checked,
@@ -43,7 +39,7 @@ keys::Hash Sha256(std::initializer_list<std::string_view> parts) {
 }
 
 keys::Hash Link(const keys::Hash& prev, std::string_view canonical) {
-  return Sha256({AsView(prev), canonical});
+  return Sha256({keys::HashBytes(prev), canonical});
 }
 
 absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
@@ -84,7 +80,7 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
                                  static_cast<int>(value->canonical.size()))) {
       return Bad(checked, expected, "stored bytes do not decode as an event");
     }
-    if (envelope.prev_hash() != AsView(prev)) {
+    if (envelope.prev_hash() != keys::HashBytes(prev)) {
       return Bad(
           checked, expected,
           absl::StrCat("does not link to event ", expected - 1, ": event ",
@@ -111,19 +107,17 @@ absl::StatusOr<VerifyReport> Verify(rocksdb::DB* db,
     return absl::UnavailableError(
         absl::StrCat("reading the chain head failed: ", s.ToString()));
   }
-  std::optional<uint64_t> head_pos =
-      head.size() == 8 + keys::kHashBytes
-          ? keys::DecodeBigEndian64(std::string_view(head).substr(0, 8))
-          : std::nullopt;
-  if (!head_pos.has_value())
+  std::optional<keys::ChainHead> recorded = keys::DecodeChainHead(head);
+  if (!recorded.has_value()) {
     return Bad(last, last + 1, "chain head record is damaged");
-  if (*head_pos != last) {
-    const uint64_t bad = std::min(*head_pos, last + 1);
+  }
+  if (recorded->position != last) {
+    const uint64_t bad = std::min(recorded->position, last + 1);
     return Bad(last, bad,
-               absl::StrCat("chain head records event ", *head_pos,
+               absl::StrCat("chain head records event ", recorded->position,
                             " but the log ends at ", last));
   }
-  if (std::string_view(head).substr(8) != AsView(prev)) {
+  if (recorded->hash != prev) {
     return Bad(last, last,
                "chain head hash differs from the last event's hash");
   }

@@ -35,8 +35,7 @@ std::string EncodeReceipt(const AppendReceipt& r) {
   std::string out = EncodeBigEndian64(r.first_position) +
                     EncodeBigEndian64(r.last_position) +
                     EncodeBigEndian64(r.stream_version);
-  out.append(reinterpret_cast<const char*>(r.fingerprint.data()),
-             r.fingerprint.size());
+  out.append(HashBytes(r.fingerprint));
   return out;
 }
 
@@ -51,7 +50,7 @@ std::optional<AppendReceipt> DecodeReceipt(std::string_view bytes) {
 }
 
 std::string EncodeEventValue(const Hash& hash, std::string_view canonical) {
-  std::string out(reinterpret_cast<const char*>(hash.data()), hash.size());
+  std::string out(HashBytes(hash));
   out.append(canonical);
   return out;
 }
@@ -62,6 +61,20 @@ std::optional<EventValue> DecodeEventValue(std::string_view bytes) {
   std::memcpy(v.hash.data(), bytes.data(), kHashBytes);
   v.canonical = bytes.substr(kHashBytes);
   return v;
+}
+
+std::string EncodeChainHead(const ChainHead& head) {
+  std::string out = EncodeBigEndian64(head.position);
+  out.append(HashBytes(head.hash));
+  return out;
+}
+
+std::optional<ChainHead> DecodeChainHead(std::string_view bytes) {
+  if (bytes.size() != 8 + kHashBytes) return std::nullopt;
+  ChainHead head;
+  head.position = *DecodeBigEndian64(bytes.substr(0, 8));
+  std::memcpy(head.hash.data(), bytes.data() + 8, kHashBytes);
+  return head;
 }
 
 }  // namespace vagt::eventstore::keys

@@ -35,6 +35,11 @@ inline constexpr char kChainHeadKey[] = "chain_head";
 inline constexpr size_t kHashBytes = 32;
 using Hash = std::array<unsigned char, kHashBytes>;
 
+// The hash's 32 bytes as a string_view (valid while `hash` lives).
+inline std::string_view HashBytes(const Hash& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
 std::string EncodeBigEndian64(uint64_t v);
 // Nullopt unless `bytes` is exactly 8 bytes.
 std::optional<uint64_t> DecodeBigEndian64(std::string_view bytes);
@@ -65,6 +70,15 @@ struct EventValue {
   std::string_view canonical;
 };
 std::optional<EventValue> DecodeEventValue(std::string_view bytes);
+
+// The value under kChainHeadKey: the last event's position and hash.
+struct ChainHead {
+  uint64_t position = 0;
+  Hash hash{};
+  bool operator==(const ChainHead&) const = default;
+};
+std::string EncodeChainHead(const ChainHead& head);
+std::optional<ChainHead> DecodeChainHead(std::string_view bytes);
 
 }  // namespace vagt::eventstore::keys
 

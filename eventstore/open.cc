@@ -220,13 +220,14 @@ absl::StatusOr<Recovered> Recover(rocksdb::DB* db,
   if (!s.ok() && !s.IsNotFound()) {
     return FromRocks(s, "reading the chain head failed");
   }
-  std::string expected;
-  if (r.last_position > 0) {
-    expected = keys::EncodeBigEndian64(r.last_position);
-    expected.append(reinterpret_cast<const char*>(r.last_hash.data()),
-                    r.last_hash.size());
-  }
-  if ((s.IsNotFound() ? std::string() : head) != expected) {
+  const std::optional<keys::ChainHead> recorded =
+      s.IsNotFound() ? std::nullopt : keys::DecodeChainHead(head);
+  const bool agrees =
+      r.last_position == 0
+          ? s.IsNotFound()
+          : recorded == keys::ChainHead{.position = r.last_position,
+                                        .hash = r.last_hash};
+  if (!agrees) {
     r.append_block = absl::DataLossError(
         "the event log does not end where its chain head says: it was changed "
         "outside vagt. Appends are refused until the store is repaired; run "

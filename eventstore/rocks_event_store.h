@@ -75,6 +75,9 @@ class RocksEventStore final : public EventStore {
   // Leader only: the stream's head, from the cache or from RocksDB.
   absl::StatusOr<uint64_t> LoadHead(const std::string& stream_id);
   absl::StatusOr<v1::EventEnvelope> ReadEvent(uint64_t position) const;
+  // The receipt stored for `request_id`; nullopt when it was never used.
+  absl::StatusOr<std::optional<keys::AppendReceipt>> LoadReceipt(
+      const std::string& request_id) const;
   // A big-endian number stored under `key`; 0 when there is none. `what`
   // names it in errors ("a stream head").
   absl::StatusOr<uint64_t> ReadNumber(rocksdb::ColumnFamilyHandle* family,
