@@ -150,8 +150,11 @@ class EventStore {
   // they are fsync'd. Errors: INVALID_ARGUMENT (bad input, names the field),
   // ABORTED (expected version does not match: a concurrent change; the
   // message gives the stream's actual version), ALREADY_EXISTS (request id
-  // reused for a different append), UNAVAILABLE (storage failed; nothing
-  // appended).
+  // reused for a different append), DATA_LOSS (the log was changed outside
+  // vagt; appends are refused until it is repaired), UNAVAILABLE (a storage
+  // write or fsync failed: the append may or may not be stored, and the
+  // store refuses appends until it is reopened; after that a retry with the
+  // same request id stores it exactly once).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
   // Events of one stream with version >= from_version, in version order, at
