@@ -34,6 +34,10 @@ struct BadAppendCase {
   std::string field;
 };
 
+// Keeps test names (and ctest's listing) readable: the case's name, not its
+// bytes.
+void PrintTo(const BadAppendCase& c, std::ostream* os) { *os << c.name; }
+
 // A payload whose only content is a field this build does not define: an
 // event type from a newer build, as this build parses it.
 v1::EventPayload PayloadOfUnknownType() {
