@@ -135,6 +135,15 @@ absl::StatusOr<std::optional<keys::AppendReceipt>> RocksEventStore::LoadReceipt(
   return receipt;
 }
 
+absl::StatusOr<std::optional<AppendResult>> RocksEventStore::FindRequest(
+    const std::string& request_id) const {
+  if (request_id.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<keys::AppendReceipt> receipt,
+                   LoadReceipt(request_id));
+  if (!receipt.has_value()) return std::nullopt;
+  return ToResult(*receipt, /*replayed=*/true);
+}
+
 absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   const absl::Time now = clock_->Now();
   rocksdb::WriteBatch batch;

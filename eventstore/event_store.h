@@ -157,6 +157,12 @@ class EventStore {
   // same request id stores it exactly once).
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
+  // The result of the acknowledged append made with `request_id` (with
+  // replayed = true); nullopt when the id was never used. Lets a command
+  // handler answer a retry before deciding anything again.
+  virtual absl::StatusOr<std::optional<AppendResult>> FindRequest(
+      const std::string& request_id) const = 0;
+
   // Events of one stream with version >= from_version, in version order, at
   // most max_count. An unknown stream gives an empty vector.
   virtual absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStream(

@@ -47,6 +47,8 @@ class RocksEventStore final : public EventStore {
   ~RocksEventStore() override;
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override;
+  absl::StatusOr<std::optional<AppendResult>> FindRequest(
+      const std::string& request_id) const override;
   absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStream(
       std::string_view stream_id, uint64_t from_version,
       size_t max_count) const override;

@@ -1,7 +1,8 @@
 // vagtd: the vagt server. Opens the event store and serves gRPC.
 //
-// Until the domain services arrive it serves the standard gRPC health service
-// and server reflection, so `grpcurl` or any gRPC client can see it is up.
+// It hosts the domain services chosen by --services (default: all), the
+// standard gRPC health service and server reflection, so `grpcurl` or any gRPC
+// client can see what it serves.
 // SIGTERM or SIGINT shut it down gracefully: in-flight calls finish (up to a
 // grace period), then the store closes cleanly.
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -20,11 +22,14 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "services/calls/call_service.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
           "Directory of the embedded event store (created when missing).");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
+ABSL_FLAG(std::vector<std::string>, services, {"all"},
+          "Comma-separated services to host: all, or any of: calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 
@@ -62,6 +67,17 @@ int main(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  for (const std::string& name : absl::GetFlag(FLAGS_services)) {
+    if (name == "all" || name == "calls") {
+      services.push_back(std::make_unique<vagt::services::CallService>(
+          **store, vagt::SystemClock()));
+    } else {
+      return Fail(absl::StrCat("--services: unknown service '", name,
+                               "' (known: all, calls)"));
+    }
+  }
+  for (const auto& service : services) builder.RegisterService(service.get());
   int port = 0;
   const std::string listen = absl::GetFlag(FLAGS_listen);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);

@@ -1,0 +1,109 @@
+#include "services/calls/call_service.h"
+
+#include "eventstore/status_macros.h"
+#include "eventstore/validation.h"
+#include "services/calls/call_state.h"
+#include "services/common/command.h"
+#include "services/common/grpc_status.h"
+#include "services/common/ids.h"
+
+namespace vagt::services {
+namespace {
+
+absl::StatusOr<std::string> StreamOf(const std::string& call_id) {
+  if (call_id.empty()) return absl::InvalidArgumentError("call_id: required");
+  const std::string stream = CallStreamId(call_id);
+  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "call_id"));
+  return stream;
+}
+
+// A command on an existing call: context, stream, decision, append, result.
+template <typename Request>
+absl::StatusOr<v1::CommandResult> OnCall(
+    eventstore::EventStore& store, const Clock& clock,
+    const grpc::ServerContext& context, const Request& request,
+    Decision (*decide)(const CallState&, const Request&)) {
+  ASSIGN_OR_RETURN(CommandContext ctx,
+                   MakeCommandContext(context, request.request_id(), clock));
+  ASSIGN_OR_RETURN(std::string stream, StreamOf(request.call_id()));
+  ASSIGN_OR_RETURN(
+      eventstore::AppendResult result,
+      Execute<CallState>(store, ctx, stream, [&](const CallState& call) {
+        return decide(call, request);
+      }));
+  return ToCommandResult(stream, result);
+}
+
+// Writes `result` into `response` or returns its error, mapped.
+grpc::Status Answer(absl::StatusOr<v1::CommandResult> result,
+                    v1::CommandResult* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<v1::ReceiveCallResponse> Receive(
+    eventstore::EventStore& store, const Clock& clock,
+    const grpc::ServerContext& context, const v1::ReceiveCallRequest& request) {
+  ASSIGN_OR_RETURN(CommandContext ctx,
+                   MakeCommandContext(context, request.request_id(), clock));
+  if (request.has_received_at()) {
+    ctx.now = absl::FromUnixSeconds(request.received_at().seconds()) +
+              absl::Nanoseconds(request.received_at().nanos());
+  }
+  const std::string call_id = IdFromRequest("call", ctx.request_id);
+  const std::string stream = CallStreamId(call_id);
+  ASSIGN_OR_RETURN(
+      eventstore::AppendResult result,
+      Execute<CallState>(store, ctx, stream, [&](const CallState& call) {
+        return DecideReceive(call, call_id, request, ctx.actor);
+      }));
+  v1::ReceiveCallResponse response;
+  response.set_call_id(call_id);
+  *response.mutable_result() = ToCommandResult(stream, result);
+  return response;
+}
+
+}  // namespace
+
+grpc::Status CallService::ReceiveCall(grpc::ServerContext* context,
+                                      const v1::ReceiveCallRequest* request,
+                                      v1::ReceiveCallResponse* response) {
+  absl::StatusOr<v1::ReceiveCallResponse> r =
+      Receive(store_, clock_, *context, *request);
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  *response = std::move(*r);
+  return grpc::Status::OK;
+}
+
+grpc::Status CallService::AddNote(grpc::ServerContext* context,
+                                  const v1::AddCallNoteRequest* request,
+                                  v1::CommandResult* response) {
+  return Answer(OnCall(store_, clock_, *context, *request, &DecideAddNote),
+                response);
+}
+
+grpc::Status CallService::AssessRisk(grpc::ServerContext* context,
+                                     const v1::AssessRiskRequest* request,
+                                     v1::CommandResult* response) {
+  return Answer(OnCall(store_, clock_, *context, *request, &DecideAssessRisk),
+                response);
+}
+
+grpc::Status CallService::RecordCrisisPlanConsulted(
+    grpc::ServerContext* context,
+    const v1::RecordCrisisPlanConsultedRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnCall(store_, clock_, *context, *request, &DecideCrisisPlanConsulted),
+      response);
+}
+
+grpc::Status CallService::CloseCall(grpc::ServerContext* context,
+                                    const v1::CloseCallRequest* request,
+                                    v1::CommandResult* response) {
+  return Answer(OnCall(store_, clock_, *context, *request, &DecideClose),
+                response);
+}
+
+}  // namespace vagt::services
