@@ -22,14 +22,15 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "services/calls/call_service.h"
+#include "services/registry.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
           "Directory of the embedded event store (created when missing).");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
 ABSL_FLAG(std::vector<std::string>, services, {"all"},
-          "Comma-separated services to host: all, or any of: calls.");
+          "Comma-separated services to host: all (default), or any of: "
+          "calls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 
@@ -67,17 +68,11 @@ int main(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  std::vector<std::unique_ptr<grpc::Service>> services;
-  for (const std::string& name : absl::GetFlag(FLAGS_services)) {
-    if (name == "all" || name == "calls") {
-      services.push_back(std::make_unique<vagt::services::CallService>(
-          **store, vagt::SystemClock()));
-    } else {
-      return Fail(absl::StrCat("--services: unknown service '", name,
-                               "' (known: all, calls)"));
-    }
-  }
-  for (const auto& service : services) builder.RegisterService(service.get());
+  absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
+      vagt::services::MakeServices(absl::GetFlag(FLAGS_services), **store,
+                                   vagt::SystemClock());
+  if (!services.ok()) return Fail(std::string(services.status().message()));
+  for (const auto& service : *services) builder.RegisterService(service.get());
   int port = 0;
   const std::string listen = absl::GetFlag(FLAGS_listen);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);

@@ -1,0 +1,50 @@
+#include "tests/services/service_test_server.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+#include "services/common/command_context.h"
+#include "services/registry.h"
+
+namespace vagt::testing {
+
+absl::Time ServiceTestServer::DefaultStart() {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 24, 19, 0, 0),
+                         absl::UTCTimeZone());
+}
+
+ServiceTestServer::ServiceTestServer() : clock_(DefaultStart()) {
+  std::string tmpl = ::testing::TempDir() + "vagt-services-XXXXXX";
+  dir_ = mkdtemp(tmpl.data()) == nullptr ? "" : tmpl;
+  EXPECT_FALSE(dir_.empty());
+  auto store =
+      eventstore::EventStore::Open({.path = dir_ + "/store", .clock = &clock_});
+  EXPECT_TRUE(store.ok()) << store.status();
+  store_ = std::move(*store);
+  auto services = services::MakeServices({"all"}, *store_, clock_);
+  EXPECT_TRUE(services.ok()) << services.status();
+  services_ = std::move(*services);
+  grpc::ServerBuilder builder;
+  for (const auto& service : services_) builder.RegisterService(service.get());
+  server_ = builder.BuildAndStart();
+  channel_ = server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+ServiceTestServer::~ServiceTestServer() {
+  server_->Shutdown();
+  server_->Wait();
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+}
+
+std::unique_ptr<grpc::ClientContext> ServiceTestServer::As(
+    const std::string& actor) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!actor.empty()) context->AddMetadata(services::kActorMetadataKey, actor);
+  return context;
+}
+
+}  // namespace vagt::testing

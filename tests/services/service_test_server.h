@@ -1,0 +1,52 @@
+// ServiceTestServer: every vagt service on a fresh store in a temporary
+// directory, served in-process over gRPC, with a FakeClock the test moves.
+//
+//   ServiceTestServer server;
+//   auto calls = v1::CallService::NewStub(server.channel());
+//   auto ctx = ServiceTestServer::As("worker:anna");
+//   grpc::Status s = calls->ReceiveCall(ctx.get(), request, &response);
+//
+// Destroying it shuts the server down, closes the store and removes the
+// directory.
+#ifndef VAGT_TESTS_SERVICES_SERVICE_TEST_SERVER_H_
+#define VAGT_TESTS_SERVICES_SERVICE_TEST_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "eventstore/clock.h"
+#include "eventstore/event_store.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/server.h"
+
+namespace vagt::testing {
+
+class ServiceTestServer {
+ public:
+  // 2026-11-24 19:00 UTC (20:00 in Copenhagen): an ordinary evening.
+  static absl::Time DefaultStart();
+
+  ServiceTestServer();
+  ~ServiceTestServer();
+
+  FakeClock& clock() { return clock_; }
+  eventstore::EventStore& store() { return *store_; }
+  std::shared_ptr<grpc::Channel> channel() { return channel_; }
+
+  // A client context that names `actor` in x-vagt-actor (empty: none).
+  static std::unique_ptr<grpc::ClientContext> As(const std::string& actor);
+
+ private:
+  std::string dir_;
+  FakeClock clock_;
+  std::unique_ptr<eventstore::EventStore> store_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace vagt::testing
+
+#endif  // VAGT_TESTS_SERVICES_SERVICE_TEST_SERVER_H_
