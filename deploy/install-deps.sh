@@ -10,6 +10,8 @@ packages=(
   librocksdb-dev librdkafka-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev uuid-dev libpq-dev
+  python3-grpcio python3-grpc-tools
+  libcli11-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(postgresql)

@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""A client this project did not write: Debian's python3-grpcio talks to a
+running vagtd, with stubs generated from proto/ by python3-grpc-tools.
+
+Usage: python_client_test.py VAGTD_PATH PROTO_DIR
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import unittest
+import uuid
+
+import grpc
+import pkg_resources
+from grpc_tools import protoc
+
+VAGTD, PROTO_DIR = sys.argv[1], sys.argv[2]
+ACTOR = (("x-vagt-actor", "worker:python-client"),)
+
+
+def generate_stubs(out_dir):
+    well_known = pkg_resources.resource_filename("grpc_tools", "_proto")
+    protos = [os.path.join(root, name)
+              for root, _, names in os.walk(PROTO_DIR)
+              for name in names if name.endswith(".proto")]
+    rc = protoc.main(["protoc", f"-I{PROTO_DIR}", f"-I{well_known}",
+                      f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
+                      *protos])
+    if rc != 0:
+        raise RuntimeError(f"protoc failed with {rc}")
+    sys.path.insert(0, out_dir)
+
+
+class PythonClient(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vagt-python-")
+        generate_stubs(cls.tmp)
+        cls.vagtd = subprocess.Popen(
+            [VAGTD, "--listen=127.0.0.1:0", f"--data_dir={cls.tmp}/store"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = cls.vagtd.stdout.readline()  # blocks until vagtd prints
+        match = re.search(r"listening on (\S+)", line)
+        if not match:
+            cls.vagtd.kill()
+            raise RuntimeError(f"vagtd did not start: {line!r}")
+        cls.channel = grpc.insecure_channel(match.group(1))
+        from vagt.v1 import calls_pb2, calls_pb2_grpc, events_pb2
+        cls.pb, cls.events = calls_pb2, events_pb2
+        cls.calls = calls_pb2_grpc.CallServiceStub(cls.channel)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+        cls.vagtd.send_signal(signal.SIGTERM)
+        cls.vagtd.wait(timeout=60)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def receive(self):
+        return self.calls.ReceiveCall(
+            self.pb.ReceiveCallRequest(
+                request_id=str(uuid.uuid4()), line_id="ishoj-bos",
+                caller_kind=self.events.CALLER_KIND_RELATIVE,
+                channel=self.events.CONTACT_CHANNEL_PHONE),
+            metadata=ACTOR, timeout=30)
+
+    def test_call_is_logged_noted_and_closed(self):
+        received = self.receive()
+        self.assertTrue(received.call_id)
+        self.assertEqual(received.result.stream_version, 1)
+        noted = self.calls.AddNote(
+            self.pb.AddCallNoteRequest(request_id=str(uuid.uuid4()),
+                                       call_id=received.call_id,
+                                       text="mor ringer bekymret"),
+            metadata=ACTOR, timeout=30)
+        self.assertEqual(noted.stream_version, 2)
+        close = self.pb.CloseCallRequest(
+            request_id=str(uuid.uuid4()), call_id=received.call_id,
+            outcome=self.events.CALL_OUTCOME_RESOLVED_ON_CALL)
+        self.assertEqual(
+            self.calls.CloseCall(close, metadata=ACTOR, timeout=30).stream_version, 3)
+        retried = self.calls.CloseCall(close, metadata=ACTOR, timeout=30)
+        self.assertTrue(retried.replayed)
+
+    def test_errors_arrive_as_grpc_status_codes(self):
+        received = self.receive()
+        with self.assertRaises(grpc.RpcError) as missing_actor:
+            self.calls.AddNote(self.pb.AddCallNoteRequest(
+                request_id=str(uuid.uuid4()), call_id=received.call_id, text="x"),
+                timeout=30)
+        self.assertEqual(missing_actor.exception.code(),
+                         grpc.StatusCode.UNAUTHENTICATED)
+        with self.assertRaises(grpc.RpcError) as bad_level:
+            self.calls.AssessRisk(self.pb.AssessRiskRequest(
+                request_id=str(uuid.uuid4()), call_id=received.call_id,
+                reason="uro"), metadata=ACTOR, timeout=30)
+        self.assertEqual(bad_level.exception.code(),
+                         grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("level", bad_level.exception.details())
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)
