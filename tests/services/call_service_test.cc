@@ -1,5 +1,8 @@
-// CallService through gRPC: the smoke path. (Full state-machine coverage in
-// progress.)
+// CallService through gRPC: every transition of the call's state machine,
+// field-naming errors, retries and a race between two closes.
+#include <latch>
+#include <thread>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/services/service_test_server.h"
@@ -8,75 +11,224 @@
 namespace vagt {
 namespace {
 
+using ::testing::HasSubstr;
 using ::vagt::testing::ServiceTestServer;
 
-v1::ReceiveCallRequest ACitizenCalls(const std::string& request_id) {
+enum class Phase { kNone, kOpen, kClosed };
+enum class Command { kAddNote, kAssessRisk, kConsultPlan, kClose };
+
+class CallServiceTest : public ::testing::Test {
+ protected:
+  std::string NextRequestId() { return "req-" + std::to_string(++requests_); }
+
+  // A call in `phase` about a known citizen; for kNone an id never logged.
+  std::string CallIn(Phase phase) {
+    if (phase == Phase::kNone) return "0000-no-such-call";
+    v1::ReceiveCallRequest r;
+    r.set_request_id(NextRequestId());
+    r.set_line_id("ishoj-bos");
+    r.set_caller_kind(v1::CALLER_KIND_CITIZEN);
+    r.set_citizen_ref("citizen-7f3a");
+    r.set_channel(v1::CONTACT_CHANNEL_PHONE);
+    r.mutable_details()->set_reason("kan ikke sove");
+    v1::ReceiveCallResponse response;
+    EXPECT_TRUE(calls_->ReceiveCall(As().get(), r, &response).ok());
+    if (phase == Phase::kClosed) {
+      EXPECT_TRUE(Run(Command::kClose, response.call_id()).ok());
+    }
+    return response.call_id();
+  }
+
+  grpc::Status Run(Command command, const std::string& call_id,
+                   v1::CommandResult* result = nullptr) {
+    v1::CommandResult ignored;
+    if (result == nullptr) result = &ignored;
+    switch (command) {
+      case Command::kAddNote: {
+        v1::AddCallNoteRequest r;
+        r.set_request_id(NextRequestId());
+        r.set_call_id(call_id);
+        r.set_text("aftalt at ringe i morgen");
+        return calls_->AddNote(As().get(), r, result);
+      }
+      case Command::kAssessRisk: {
+        v1::AssessRiskRequest r;
+        r.set_request_id(NextRequestId());
+        r.set_call_id(call_id);
+        r.set_level(v1::RISK_LEVEL_LOW);
+        r.set_reason("rolig ved samtalens slutning");
+        return calls_->AssessRisk(As().get(), r, result);
+      }
+      case Command::kConsultPlan: {
+        v1::RecordCrisisPlanConsultedRequest r;
+        r.set_request_id(NextRequestId());
+        r.set_call_id(call_id);
+        r.set_result(v1::CRISIS_PLAN_LOOKUP_RESULT_CONSULTED);
+        r.set_crisis_plan_revision(2);
+        return calls_->RecordCrisisPlanConsulted(As().get(), r, result);
+      }
+      case Command::kClose: {
+        v1::CloseCallRequest r;
+        r.set_request_id(NextRequestId());
+        r.set_call_id(call_id);
+        r.set_outcome(v1::CALL_OUTCOME_RESOLVED_ON_CALL);
+        return calls_->CloseCall(As().get(), r, result);
+      }
+    }
+    return grpc::Status(grpc::StatusCode::INTERNAL, "unknown command");
+  }
+
+  static std::unique_ptr<grpc::ClientContext> As() {
+    return ServiceTestServer::As("worker:anna");
+  }
+
+  ServiceTestServer server_;
+  std::unique_ptr<v1::CallService::Stub> calls_ =
+      v1::CallService::NewStub(server_.channel());
+  int requests_ = 0;
+};
+
+struct Transition {
+  Phase from;
+  Command command;
+  grpc::StatusCode expected;
+};
+
+TEST_F(CallServiceTest, EveryTransitionIsAllowedOrRefusedAsDocumented) {
+  const Transition table[] = {
+      {Phase::kNone, Command::kAddNote, grpc::StatusCode::NOT_FOUND},
+      {Phase::kNone, Command::kAssessRisk, grpc::StatusCode::NOT_FOUND},
+      {Phase::kNone, Command::kConsultPlan, grpc::StatusCode::NOT_FOUND},
+      {Phase::kNone, Command::kClose, grpc::StatusCode::NOT_FOUND},
+      {Phase::kOpen, Command::kAddNote, grpc::StatusCode::OK},
+      {Phase::kOpen, Command::kAssessRisk, grpc::StatusCode::OK},
+      {Phase::kOpen, Command::kConsultPlan, grpc::StatusCode::OK},
+      {Phase::kOpen, Command::kClose, grpc::StatusCode::OK},
+      {Phase::kClosed, Command::kAddNote, grpc::StatusCode::OK},
+      {Phase::kClosed, Command::kAssessRisk,
+       grpc::StatusCode::FAILED_PRECONDITION},
+      {Phase::kClosed, Command::kConsultPlan,
+       grpc::StatusCode::FAILED_PRECONDITION},
+      {Phase::kClosed, Command::kClose, grpc::StatusCode::FAILED_PRECONDITION},
+  };
+  for (const Transition& t : table) {
+    const std::string call_id = CallIn(t.from);
+    const uint64_t before = server_.store().LastPosition();
+    grpc::Status s = Run(t.command, call_id);
+    SCOPED_TRACE(::testing::Message()
+                 << "from phase " << static_cast<int>(t.from) << ", command "
+                 << static_cast<int>(t.command) << ": " << s.error_message());
+    EXPECT_EQ(s.error_code(), t.expected);
+    EXPECT_EQ(server_.store().LastPosition(), before + (s.ok() ? 1 : 0));
+  }
+}
+
+TEST_F(CallServiceTest, CrisisPlanOfAnAnonymousCallIsRefused) {
   v1::ReceiveCallRequest r;
-  r.set_request_id(request_id);
+  r.set_request_id(NextRequestId());
   r.set_line_id("ishoj-bos");
-  r.set_caller_kind(v1::CALLER_KIND_CITIZEN);
-  r.set_citizen_ref("citizen-7f3a");
+  r.set_caller_kind(v1::CALLER_KIND_ANONYMOUS);
   r.set_channel(v1::CONTACT_CHANNEL_PHONE);
-  r.mutable_details()->set_reason("kan ikke sove, urolig");
-  return r;
+  v1::ReceiveCallResponse response;
+  ASSERT_TRUE(calls_->ReceiveCall(As().get(), r, &response).ok());
+  grpc::Status s = Run(Command::kConsultPlan, response.call_id());
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("citizen_ref"));
 }
 
-TEST(CallService, ReceivedCallCanBeNotedAssessedAndClosedOnce) {
-  ServiceTestServer server;
-  auto calls = v1::CallService::NewStub(server.channel());
-  v1::ReceiveCallResponse received;
-  ASSERT_TRUE(calls
-                  ->ReceiveCall(ServiceTestServer::As("worker:anna").get(),
-                                ACitizenCalls("r1"), &received)
-                  .ok());
-  EXPECT_EQ(received.result().stream_version(), 1u);
+TEST_F(CallServiceTest, MissingFieldsAreNamedAndChangeNothing) {
+  v1::ReceiveCallRequest receive;
+  receive.set_request_id(NextRequestId());
+  receive.set_caller_kind(v1::CALLER_KIND_CITIZEN);
+  receive.set_channel(v1::CONTACT_CHANNEL_PHONE);
+  v1::ReceiveCallResponse response;
+  grpc::Status s = calls_->ReceiveCall(As().get(), receive, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("line_id"));
 
+  receive.set_line_id("ishoj-bos");
+  receive.clear_caller_kind();
+  s = calls_->ReceiveCall(As().get(), receive, &response);
+  EXPECT_THAT(s.error_message(), HasSubstr("caller_kind"));
+
+  const std::string call_id = CallIn(Phase::kOpen);
+  const uint64_t before = server_.store().LastPosition();
   v1::AssessRiskRequest risk;
-  risk.set_request_id("r2");
-  risk.set_call_id(received.call_id());
-  risk.set_level(v1::RISK_LEVEL_MODERATE);
-  risk.set_reason("har ikke sovet i to døgn");
+  risk.set_request_id(NextRequestId());
+  risk.set_call_id(call_id);
+  risk.set_reason("uro");
   v1::CommandResult result;
-  ASSERT_TRUE(calls
-                  ->AssessRisk(ServiceTestServer::As("worker:anna").get(), risk,
-                               &result)
-                  .ok());
-  EXPECT_EQ(result.stream_version(), 2u);
+  s = calls_->AssessRisk(As().get(), risk, &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("level"));
 
-  v1::CloseCallRequest close;
-  close.set_request_id("r3");
-  close.set_call_id(received.call_id());
-  close.set_outcome(v1::CALL_OUTCOME_RESOLVED_ON_CALL);
-  ASSERT_TRUE(calls
-                  ->CloseCall(ServiceTestServer::As("worker:anna").get(), close,
-                              &result)
-                  .ok());
+  v1::AddCallNoteRequest note;
+  note.set_request_id(NextRequestId());
+  note.set_call_id(call_id);
+  note.set_text(std::string(9000, 'x'));
+  s = calls_->AddNote(As().get(), note, &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("text"));
+  EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr("xxxx")));
 
-  close.set_request_id("r4");
-  grpc::Status again = calls->CloseCall(
-      ServiceTestServer::As("worker:anna").get(), close, &result);
-  EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-
-  // A retry of the first close answers with its first result.
-  close.set_request_id("r3");
-  ASSERT_TRUE(calls
-                  ->CloseCall(ServiceTestServer::As("worker:anna").get(), close,
-                              &result)
-                  .ok());
-  EXPECT_TRUE(result.replayed());
-  EXPECT_EQ(result.stream_version(), 3u);
-  EXPECT_EQ(server.store().LastPosition(), 3u);
+  note.set_text("ok");
+  note.clear_request_id();
+  s = calls_->AddNote(As().get(), note, &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
+  EXPECT_EQ(server_.store().LastPosition(), before);
 }
 
-TEST(CallService, CommandWithoutActorIsUnauthenticatedAndChangesNothing) {
-  ServiceTestServer server;
-  auto calls = v1::CallService::NewStub(server.channel());
-  v1::ReceiveCallResponse received;
-  grpc::Status s = calls->ReceiveCall(ServiceTestServer::As("").get(),
-                                      ACitizenCalls("r1"), &received);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("x-vagt-actor"));
-  EXPECT_EQ(server.store().LastPosition(), 0u);
+TEST_F(CallServiceTest, RetriedReceiveNamesTheSameCallAndAppendsNothing) {
+  v1::ReceiveCallRequest r;
+  r.set_request_id("evening-call-1");
+  r.set_line_id("ishoj-bos");
+  r.set_caller_kind(v1::CALLER_KIND_RELATIVE);
+  r.set_channel(v1::CONTACT_CHANNEL_PHONE);
+  v1::ReceiveCallResponse first, retry;
+  ASSERT_TRUE(calls_->ReceiveCall(As().get(), r, &first).ok());
+  ASSERT_TRUE(Run(Command::kAddNote, first.call_id()).ok());
+  const uint64_t before = server_.store().LastPosition();
+  ASSERT_TRUE(calls_->ReceiveCall(As().get(), r, &retry).ok());
+  EXPECT_EQ(retry.call_id(), first.call_id());
+  EXPECT_TRUE(retry.result().replayed());
+  EXPECT_EQ(retry.result().first_position(), first.result().first_position());
+  EXPECT_EQ(server_.store().LastPosition(), before);
+}
+
+TEST_F(CallServiceTest, TwoWorkersClosingTheSameCallAtOnceCloseItOnce) {
+  for (int round = 0; round < 20; ++round) {
+    const std::string call_id = CallIn(Phase::kOpen);
+    std::latch start(2);
+    grpc::Status results[2];
+    std::thread workers[2];
+    for (int i = 0; i < 2; ++i) {
+      workers[i] = std::thread([&, i] {
+        v1::CloseCallRequest r;
+        r.set_request_id(call_id + "-close-" + std::to_string(i));
+        r.set_call_id(call_id);
+        r.set_outcome(v1::CALL_OUTCOME_RESOLVED_ON_CALL);
+        v1::CommandResult result;
+        start.arrive_and_wait();
+        results[i] = calls_->CloseCall(As().get(), r, &result);
+      });
+    }
+    for (auto& w : workers) w.join();
+    const int ok = results[0].ok() + results[1].ok();
+    EXPECT_EQ(ok, 1) << "round " << round;
+    for (const grpc::Status& s : results) {
+      if (!s.ok()) {
+        EXPECT_THAT(s.error_code(),
+                    ::testing::AnyOf(grpc::StatusCode::ABORTED,
+                                     grpc::StatusCode::FAILED_PRECONDITION));
+      }
+    }
+    auto events = server_.store().ReadStream("call-" + call_id, 1, 100);
+    ASSERT_TRUE(events.ok());
+    int closes = 0;
+    for (const auto& e : *events) closes += e.payload().has_call_closed();
+    EXPECT_EQ(closes, 1) << "round " << round;
+  }
 }
 
 }  // namespace
