@@ -6,6 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/calls/call_service.h"
+#include "services/citizens/citizen_service.h"
+#include "services/escalations/escalation_service.h"
+#include "services/lines/line_service.h"
 
 namespace vagt::services {
 namespace {
@@ -24,7 +27,9 @@ const std::vector<std::pair<std::string, Factory>>& Factories() {
   static const auto* factories =
       new std::vector<std::pair<std::string, Factory>>{
           {"calls", Make<CallService>()},
-          // New services: one line here, e.g. {"escalations", Make<...>()},
+          {"escalations", Make<EscalationService>()},
+          {"lines", Make<LineService>()},
+          {"citizens", Make<CitizenService>()},
       };
   return *factories;
 }

@@ -54,6 +54,7 @@ void CallState::Apply(const v1::EventEnvelope& event) {
     case v1::EventPayload::kCallReceived:
       phase_ = Phase::kOpen;
       call_id_ = p.call_received().call_id();
+      line_id_ = p.call_received().line_id();
       citizen_ref_ = p.call_received().citizen_ref();
       break;
     case v1::EventPayload::kCallRiskAssessed:

@@ -23,12 +23,14 @@ class CallState {
   void Apply(const v1::EventEnvelope& event);
 
   Phase phase() const { return phase_; }
+  const std::string& line_id() const { return line_id_; }
   const std::string& citizen_ref() const { return citizen_ref_; }
   v1::RiskLevel risk() const { return risk_; }
 
  private:
   Phase phase_ = Phase::kNone;
   std::string call_id_;
+  std::string line_id_;
   std::string citizen_ref_;
   v1::RiskLevel risk_ = v1::RISK_LEVEL_UNSPECIFIED;
 };

@@ -7,8 +7,9 @@
 //         return std::vector<v1::EventPayload>{...};
 //       }));
 //
-// 1. A request id already used answers with its first result: nothing is
-//    decided again, so a retry after a later change still succeeds.
+// 1. A request id already used on this stream answers with its first result:
+//    nothing is decided again, so a retry after a later change still
+//    succeeds. Used on another stream, it is ALREADY_EXISTS.
 // 2. The stream is read and folded into `State` (which needs
 //    `void Apply(const v1::EventEnvelope&)`), and `decide` returns the events.
 // 3. They are appended with ExpectedVersion::Exact(the version read): a
@@ -53,7 +54,17 @@ absl::StatusOr<eventstore::AppendResult> Execute(
         decide) {
   ASSIGN_OR_RETURN(std::optional<eventstore::AppendResult> earlier,
                    store.FindRequest(ctx.request_id));
-  if (earlier.has_value()) return *earlier;
+  if (earlier.has_value()) {
+    // The first result answers only a retry of the same command on the same
+    // stream, never a request id reused elsewhere.
+    ASSIGN_OR_RETURN(std::vector<v1::EventEnvelope> first,
+                     store.ReadAll(earlier->last_position, 1));
+    if (first.empty() || first.front().stream_id() != stream_id) {
+      return absl::AlreadyExistsError(
+          "request_id: already used for a different command; use a new one");
+    }
+    return *earlier;
+  }
   uint64_t version = 0;
   ASSIGN_OR_RETURN(State state,
                    LoadAggregate<State>(store, stream_id, &version));

@@ -30,7 +30,7 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
 ABSL_FLAG(std::vector<std::string>, services, {"all"},
           "Comma-separated services to host: all (default), or any of: "
-          "calls.");
+          "calls, escalations, lines, citizens.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 

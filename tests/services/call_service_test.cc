@@ -196,6 +196,23 @@ TEST_F(CallServiceTest, RetriedReceiveNamesTheSameCallAndAppendsNothing) {
   EXPECT_EQ(server_.store().LastPosition(), before);
 }
 
+TEST_F(CallServiceTest, RequestIdReusedOnAnotherCallIsAlreadyExists) {
+  const std::string first = CallIn(Phase::kOpen);
+  const std::string second = CallIn(Phase::kOpen);
+  v1::AddCallNoteRequest note;
+  note.set_request_id("note-1");
+  note.set_call_id(first);
+  note.set_text("første note");
+  v1::CommandResult result;
+  ASSERT_TRUE(calls_->AddNote(As().get(), note, &result).ok());
+  const uint64_t before = server_.store().LastPosition();
+  note.set_call_id(second);
+  grpc::Status s = calls_->AddNote(As().get(), note, &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
+  EXPECT_EQ(server_.store().LastPosition(), before);
+}
+
 TEST_F(CallServiceTest, TwoWorkersClosingTheSameCallAtOnceCloseItOnce) {
   for (int round = 0; round < 20; ++round) {
     const std::string call_id = CallIn(Phase::kOpen);

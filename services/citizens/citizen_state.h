@@ -1,0 +1,83 @@
+// CitizenState: a citizen's crisis-plan revision and consents, folded from
+// the citizen's stream, and the decisions of CitizenService's commands (the
+// state machines documented in proto/vagt/v1/citizens.proto). Pure functions
+// of state and input: no I/O, no clock (`now` is passed in).
+//
+// Other services ask ConsentCovering() whether a citizen's consent lets a
+// partner see a category of data: the one place that rule lives.
+#ifndef VAGT_SERVICES_CITIZENS_CITIZEN_STATE_H_
+#define VAGT_SERVICES_CITIZENS_CITIZEN_STATE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "vagt/v1/citizens.pb.h"
+#include "vagt/v1/events.pb.h"
+
+namespace vagt::services {
+
+// The prefix of every citizen stream: a citizen_ref is "citizen-<id>".
+inline constexpr char kCitizenStreamPrefix[] = "citizen-";
+
+// OK when `citizen_ref` is a citizen stream id: "citizen-" followed by at
+// least one character, all of it a valid stream id. INVALID_ARGUMENT names
+// `field` and never repeats the value.
+absl::Status ValidateCitizenRef(const std::string& citizen_ref,
+                                absl::string_view field = "citizen_ref");
+
+class CitizenState {
+ public:
+  struct Consent {
+    std::string consent_id;
+    std::vector<v1::ConsentScope> scopes;
+    // In force from valid_from (inclusive) to expires_at (exclusive).
+    absl::Time valid_from = absl::InfinitePast();
+    absl::Time expires_at = absl::InfiniteFuture();
+    bool withdrawn = false;
+  };
+
+  void Apply(const v1::EventEnvelope& event);
+
+  // 0 before the first crisis plan.
+  uint32_t plan_revision() const { return plan_revision_; }
+  // Consents in the order they were granted.
+  const std::vector<Consent>& consents() const { return consents_; }
+  // Null when the citizen never granted `consent_id`.
+  const Consent* FindConsent(const std::string& consent_id) const;
+
+  // The id of the earliest-granted consent that is in force at `at` (granted,
+  // not withdrawn, valid_from <= at < expires_at) and has a scope letting
+  // the recipient of `kind` with id `recipient_id` see `category`: a scope of
+  // that kind naming that id or no id. nullopt when there is none.
+  std::optional<std::string> ConsentCovering(v1::ConsentRecipientKind kind,
+                                             const std::string& recipient_id,
+                                             v1::ConsentDataCategory category,
+                                             absl::Time at) const;
+
+ private:
+  uint32_t plan_revision_ = 0;
+  std::vector<Consent> consents_;
+};
+
+using Decision = absl::StatusOr<std::vector<v1::EventPayload>>;
+
+// `citizen_ref` is already validated by the caller (it names the stream).
+Decision DecideUpdateCrisisPlan(const CitizenState& citizen,
+                                const v1::UpdateCrisisPlanRequest& request);
+// `consent_id` is the id derived from the request id.
+Decision DecideGrantConsent(const CitizenState& citizen,
+                            const std::string& consent_id,
+                            const v1::GrantConsentRequest& request,
+                            absl::Time now);
+Decision DecideWithdrawConsent(const CitizenState& citizen,
+                               const v1::WithdrawConsentRequest& request);
+
+}  // namespace vagt::services
+
+#endif  // VAGT_SERVICES_CITIZENS_CITIZEN_STATE_H_

@@ -1,0 +1,182 @@
+#include "services/escalations/escalation_service.h"
+
+#include "absl/functional/function_ref.h"
+#include "eventstore/status_macros.h"
+#include "eventstore/validation.h"
+#include "services/calls/call_state.h"
+#include "services/common/command.h"
+#include "services/common/grpc_status.h"
+#include "services/common/ids.h"
+#include "services/common/recorded_event.h"
+#include "services/escalations/escalation_state.h"
+
+namespace vagt::services {
+namespace {
+
+using EventCase = v1::EventPayload::EventCase;
+
+absl::StatusOr<std::string> EscalationStreamOf(
+    const std::string& escalation_id) {
+  if (escalation_id.empty()) {
+    return absl::InvalidArgumentError("escalation_id: required");
+  }
+  const std::string stream = EscalationStreamId(escalation_id);
+  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "escalation_id"));
+  return stream;
+}
+
+absl::StatusOr<std::string> CallStreamOf(const std::string& call_id) {
+  if (call_id.empty()) return absl::InvalidArgumentError("call_id: required");
+  const std::string stream = CallStreamId(call_id);
+  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "call_id"));
+  return stream;
+}
+
+// A replayed result answers this command only if its request id recorded an
+// event of kind `recorded` on `stream`; ALREADY_EXISTS when the id was used
+// for another command.
+absl::Status CheckReplay(const eventstore::EventStore& store,
+                         const std::string& stream,
+                         const eventstore::AppendResult& result,
+                         const CommandContext& ctx, EventCase recorded) {
+  if (!result.replayed) return absl::OkStatus();
+  return RecordedEvent(store, stream, result.stream_version, ctx.request_id,
+                       recorded)
+      .status();
+}
+
+// A command on an existing escalation that appends one event of kind
+// `recorded`: context, stream, decision, append, result.
+template <typename Request>
+absl::StatusOr<v1::CommandResult> OnEscalation(
+    eventstore::EventStore& store, const Clock& clock,
+    const grpc::ServerContext& context, const Request& request,
+    EventCase recorded,
+    absl::FunctionRef<Decision(const EscalationState&, const CommandContext&)>
+        decide) {
+  ASSIGN_OR_RETURN(CommandContext ctx,
+                   MakeCommandContext(context, request.request_id(), clock));
+  ASSIGN_OR_RETURN(std::string stream,
+                   EscalationStreamOf(request.escalation_id()));
+  ASSIGN_OR_RETURN(eventstore::AppendResult result,
+                   Execute<EscalationState>(store, ctx, stream,
+                                            [&](const EscalationState& state) {
+                                              return decide(state, ctx);
+                                            }));
+  RETURN_IF_ERROR(CheckReplay(store, stream, result, ctx, recorded));
+  return ToCommandResult(stream, result);
+}
+
+// Writes `result` into `response` or returns its error, mapped.
+template <typename Response>
+grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<v1::RaiseEscalationResponse> Raise(
+    eventstore::EventStore& store, const Clock& clock,
+    const grpc::ServerContext& context,
+    const v1::RaiseEscalationRequest& request) {
+  ASSIGN_OR_RETURN(CommandContext ctx,
+                   MakeCommandContext(context, request.request_id(), clock));
+  ASSIGN_OR_RETURN(std::string call_stream, CallStreamOf(request.call_id()));
+  const std::string escalation_id = IdFromRequest("escalation", ctx.request_id);
+  const std::string stream = EscalationStreamId(escalation_id);
+  // The call is read inside the decision, after Execute's request-id check,
+  // so that a retry is answered even when the call has been closed since.
+  ASSIGN_OR_RETURN(
+      eventstore::AppendResult result,
+      Execute<EscalationState>(
+          store, ctx, stream,
+          [&](const EscalationState& escalation) -> Decision {
+            uint64_t call_version = 0;
+            ASSIGN_OR_RETURN(
+                CallState call,
+                LoadAggregate<CallState>(store, call_stream, &call_version));
+            return DecideRaise(escalation, call, escalation_id, request,
+                               ctx.now);
+          }));
+  RETURN_IF_ERROR(CheckReplay(store, stream, result, ctx,
+                              v1::EventPayload::kEscalationRaised));
+  v1::RaiseEscalationResponse response;
+  response.set_escalation_id(escalation_id);
+  *response.mutable_result() = ToCommandResult(stream, result);
+  return response;
+}
+
+}  // namespace
+
+grpc::Status EscalationService::RaiseEscalation(
+    grpc::ServerContext* context, const v1::RaiseEscalationRequest* request,
+    v1::RaiseEscalationResponse* response) {
+  return Answer(Raise(store_, clock_, *context, *request), response);
+}
+
+grpc::Status EscalationService::Acknowledge(
+    grpc::ServerContext* context,
+    const v1::AcknowledgeEscalationRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnEscalation(
+          store_, clock_, *context, *request,
+          v1::EventPayload::kEscalationAcknowledged,
+          [&](const EscalationState& escalation, const CommandContext& ctx) {
+            return DecideAcknowledge(escalation, *request, ctx.actor);
+          }),
+      response);
+}
+
+grpc::Status EscalationService::Accept(
+    grpc::ServerContext* context, const v1::AcceptEscalationRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnEscalation(
+          store_, clock_, *context, *request,
+          v1::EventPayload::kEscalationAccepted,
+          [&](const EscalationState& escalation, const CommandContext& ctx) {
+            return DecideAccept(escalation, *request, ctx.actor);
+          }),
+      response);
+}
+
+grpc::Status EscalationService::Decline(
+    grpc::ServerContext* context, const v1::DeclineEscalationRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnEscalation(
+          store_, clock_, *context, *request,
+          v1::EventPayload::kEscalationDeclined,
+          [&](const EscalationState& escalation, const CommandContext& ctx) {
+            return DecideDecline(escalation, *request, ctx.actor, ctx.now);
+          }),
+      response);
+}
+
+grpc::Status EscalationService::Resolve(
+    grpc::ServerContext* context, const v1::ResolveEscalationRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnEscalation(
+          store_, clock_, *context, *request,
+          v1::EventPayload::kEscalationResolved,
+          [&](const EscalationState& escalation, const CommandContext& ctx) {
+            return DecideResolve(escalation, *request, ctx.actor);
+          }),
+      response);
+}
+
+grpc::Status EscalationService::Cancel(
+    grpc::ServerContext* context, const v1::CancelEscalationRequest* request,
+    v1::CommandResult* response) {
+  return Answer(OnEscalation(store_, clock_, *context, *request,
+                             v1::EventPayload::kEscalationCancelled,
+                             [&](const EscalationState& escalation,
+                                 const CommandContext&) {
+                               return DecideCancel(escalation, *request);
+                             }),
+                response);
+}
+
+}  // namespace vagt::services

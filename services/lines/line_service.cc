@@ -1,0 +1,204 @@
+#include "services/lines/line_service.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "eventstore/status_macros.h"
+#include "eventstore/validation.h"
+#include "services/citizens/citizen_state.h"
+#include "services/common/command.h"
+#include "services/common/grpc_status.h"
+#include "services/common/ids.h"
+#include "services/common/recorded_event.h"
+#include "services/lines/line_state.h"
+
+namespace vagt::services {
+namespace {
+
+using LineDecide =
+    absl::FunctionRef<Decision(const LineState&, const CommandContext&)>;
+
+// Runs `decide` against the line's stream. A replayed result is checked to
+// be this request's, recording an event of kind `recorded`.
+absl::StatusOr<v1::CommandResult> OnLine(eventstore::EventStore& store,
+                                         const Clock& clock,
+                                         const grpc::ServerContext& context,
+                                         const std::string& request_id,
+                                         const std::string& line_id,
+                                         v1::EventPayload::EventCase recorded,
+                                         LineDecide decide) {
+  ASSIGN_OR_RETURN(CommandContext ctx,
+                   MakeCommandContext(context, request_id, clock));
+  if (line_id.empty()) return absl::InvalidArgumentError("line_id: required");
+  const std::string stream = LineStreamId(line_id);
+  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "line_id"));
+  ASSIGN_OR_RETURN(
+      eventstore::AppendResult result,
+      Execute<LineState>(store, ctx, stream, [&](const LineState& line) {
+        return decide(line, ctx);
+      }));
+  if (result.replayed) {
+    RETURN_IF_ERROR(RecordedEvent(store, stream, result.stream_version,
+                                  ctx.request_id, recorded)
+                        .status());
+  }
+  return ToCommandResult(stream, result);
+}
+
+// The consent that lets `night_partner` see handover notes about
+// `citizen_ref` now. A citizen_ref that names no citizen stream has none.
+absl::StatusOr<std::optional<std::string>> NightPartnerConsent(
+    const eventstore::EventStore& store, const std::string& citizen_ref,
+    const v1::Party& night_partner, absl::Time now) {
+  if (!ValidateCitizenRef(citizen_ref).ok()) return std::nullopt;
+  uint64_t version = 0;
+  ASSIGN_OR_RETURN(CitizenState citizen,
+                   LoadAggregate<CitizenState>(store, citizen_ref, &version));
+  return citizen.ConsentCovering(v1::CONSENT_RECIPIENT_KIND_NIGHT_PARTNER,
+                                 night_partner.id(),
+                                 v1::CONSENT_DATA_CATEGORY_HANDOVER_NOTES, now);
+}
+
+// A command that starts a handover, whose id derives from the request id.
+absl::StatusOr<v1::LineHandoverResponse> StartHandover(
+    eventstore::EventStore& store, const Clock& clock,
+    const grpc::ServerContext& context, const std::string& request_id,
+    const std::string& line_id, v1::EventPayload::EventCase recorded,
+    absl::FunctionRef<Decision(const LineState&, const CommandContext&,
+                               const std::string& handover_id)>
+        decide) {
+  const std::string handover_id = IdFromRequest("handover", request_id);
+  ASSIGN_OR_RETURN(
+      v1::CommandResult result,
+      OnLine(store, clock, context, request_id, line_id, recorded,
+             [&](const LineState& line, const CommandContext& ctx) {
+               return decide(line, ctx, handover_id);
+             }));
+  v1::LineHandoverResponse response;
+  response.set_handover_id(handover_id);
+  *response.mutable_result() = std::move(result);
+  return response;
+}
+
+template <typename Response>
+grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status LineService::TakeLine(grpc::ServerContext* context,
+                                   const v1::TakeLineRequest* request,
+                                   v1::CommandResult* response) {
+  return Answer(OnLine(store_, clock_, *context, request->request_id(),
+                       request->line_id(), v1::EventPayload::kLineCoverageTaken,
+                       [&](const LineState& line, const CommandContext& ctx) {
+                         return DecideTakeLine(line, *request, ctx.actor);
+                       }),
+                response);
+}
+
+grpc::Status LineService::OfferHandover(grpc::ServerContext* context,
+                                        const v1::OfferHandoverRequest* request,
+                                        v1::LineHandoverResponse* response) {
+  return Answer(
+      StartHandover(store_, clock_, *context, request->request_id(),
+                    request->line_id(), v1::EventPayload::kLineHandoverOffered,
+                    [&](const LineState& line, const CommandContext& ctx,
+                        const std::string& handover_id) {
+                      return DecideOfferHandover(
+                          line, *request, ctx.actor, handover_id, ctx.now,
+                          [&](const std::string& citizen_ref) {
+                            return NightPartnerConsent(store_, citizen_ref,
+                                                       request->offered_to(),
+                                                       ctx.now);
+                          });
+                    }),
+      response);
+}
+
+grpc::Status LineService::AcceptHandover(
+    grpc::ServerContext* context, const v1::AcceptHandoverRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnLine(store_, clock_, *context, request->request_id(),
+             request->line_id(), v1::EventPayload::kLineHandoverAccepted,
+             [&](const LineState& line, const CommandContext& ctx) {
+               return DecideAcceptHandover(line, *request, ctx.actor);
+             }),
+      response);
+}
+
+grpc::Status LineService::DeclineHandover(
+    grpc::ServerContext* context, const v1::DeclineHandoverRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnLine(store_, clock_, *context, request->request_id(),
+             request->line_id(), v1::EventPayload::kLineHandoverDeclined,
+             [&](const LineState& line, const CommandContext& ctx) {
+               return DecideDeclineHandover(line, *request, ctx.actor);
+             }),
+      response);
+}
+
+grpc::Status LineService::WithdrawHandover(
+    grpc::ServerContext* context, const v1::WithdrawHandoverRequest* request,
+    v1::CommandResult* response) {
+  return Answer(
+      OnLine(store_, clock_, *context, request->request_id(),
+             request->line_id(), v1::EventPayload::kLineHandoverWithdrawn,
+             [&](const LineState& line, const CommandContext& ctx) {
+               return DecideWithdrawHandover(line, *request, ctx.actor);
+             }),
+      response);
+}
+
+grpc::Status LineService::PassToNightPartner(
+    grpc::ServerContext* context, const v1::PassToNightPartnerRequest* request,
+    v1::LineHandoverResponse* response) {
+  return Answer(
+      StartHandover(
+          store_, clock_, *context, request->request_id(), request->line_id(),
+          v1::EventPayload::kLineCoveragePassedToNightPartner,
+          [&](const LineState& line, const CommandContext& ctx,
+              const std::string& handover_id) {
+            return DecidePassToNightPartner(
+                line, *request, ctx.actor, handover_id,
+                [&](const std::string& citizen_ref) {
+                  return NightPartnerConsent(store_, citizen_ref,
+                                             request->night_partner(), ctx.now);
+                });
+          }),
+      response);
+}
+
+grpc::Status LineService::TakeBack(grpc::ServerContext* context,
+                                   const v1::TakeBackRequest* request,
+                                   v1::LineHandoverResponse* response) {
+  return Answer(
+      StartHandover(
+          store_, clock_, *context, request->request_id(), request->line_id(),
+          v1::EventPayload::kLineCoverageTakenBack,
+          [&](const LineState& line, const CommandContext& ctx,
+              const std::string& handover_id) {
+            return DecideTakeBack(line, *request, ctx.actor, handover_id);
+          }),
+      response);
+}
+
+grpc::Status LineService::AssignBackup(grpc::ServerContext* context,
+                                       const v1::AssignBackupRequest* request,
+                                       v1::CommandResult* response) {
+  return Answer(
+      OnLine(store_, clock_, *context, request->request_id(),
+             request->line_id(), v1::EventPayload::kLineBackupAssigned,
+             [&](const LineState& line, const CommandContext&) {
+               return DecideAssignBackup(line, *request);
+             }),
+      response);
+}
+
+}  // namespace vagt::services

@@ -1,0 +1,98 @@
+// LineState: who holds a line, folded from the line's stream, and the
+// decisions of LineService's commands (the state machine documented in
+// proto/vagt/v1/lines.proto). Pure functions of state and input: no clock
+// (`now` is passed in) and no I/O beyond the ConsentLookup the caller gives.
+#ifndef VAGT_SERVICES_LINES_LINE_STATE_H_
+#define VAGT_SERVICES_LINES_LINE_STATE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "vagt/v1/events.pb.h"
+#include "vagt/v1/lines.pb.h"
+
+namespace vagt::services {
+
+// "line-<line_id>".
+std::string LineStreamId(const std::string& line_id);
+
+class LineState {
+ public:
+  enum class Phase { kUncovered, kHeld, kHandoverPending, kHeldByNight };
+
+  void Apply(const v1::EventEnvelope& event);
+
+  Phase phase() const { return phase_; }
+  // Who is responsible for the line now: a team worker (kHeld,
+  // kHandoverPending) or the night partner (kHeldByNight); empty while
+  // kUncovered.
+  const v1::Party& holder() const { return holder_; }
+  // The pending offer; meaningful only in kHandoverPending.
+  const std::string& pending_handover_id() const {
+    return pending_handover_id_;
+  }
+  const v1::Party& offered_to() const { return offered_to_; }
+  // Whether any handover (offer, pass or take-back) of this line had this id.
+  bool KnowsHandover(const std::string& handover_id) const {
+    return handover_ids_.contains(handover_id);
+  }
+  // The latest backup assigned; empty before the first.
+  const v1::Party& backup() const { return backup_; }
+
+ private:
+  Phase phase_ = Phase::kUncovered;
+  v1::Party holder_;
+  std::string pending_handover_id_;
+  v1::Party offered_to_;
+  absl::flat_hash_set<std::string> handover_ids_;
+  v1::Party backup_;
+};
+
+using Decision = absl::StatusOr<std::vector<v1::EventPayload>>;
+
+// The id of a consent in force now that lets the recipient of a handover
+// note see the items about `citizen_ref`; nullopt when there is none. Called
+// only for a handover to the night partner, once per item with a citizen.
+using ConsentLookup =
+    absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(
+        const std::string& citizen_ref)>;
+
+// `actor` is the caller (x-vagt-actor); `handover_id` the id derived from the
+// request id; `line_id` of the request is validated by the caller.
+Decision DecideTakeLine(const LineState& line,
+                        const v1::TakeLineRequest& request,
+                        const std::string& actor);
+Decision DecideOfferHandover(const LineState& line,
+                             const v1::OfferHandoverRequest& request,
+                             const std::string& actor,
+                             const std::string& handover_id, absl::Time now,
+                             ConsentLookup consent);
+Decision DecideAcceptHandover(const LineState& line,
+                              const v1::AcceptHandoverRequest& request,
+                              const std::string& actor);
+Decision DecideDeclineHandover(const LineState& line,
+                               const v1::DeclineHandoverRequest& request,
+                               const std::string& actor);
+Decision DecideWithdrawHandover(const LineState& line,
+                                const v1::WithdrawHandoverRequest& request,
+                                const std::string& actor);
+Decision DecidePassToNightPartner(const LineState& line,
+                                  const v1::PassToNightPartnerRequest& request,
+                                  const std::string& actor,
+                                  const std::string& handover_id,
+                                  ConsentLookup consent);
+Decision DecideTakeBack(const LineState& line,
+                        const v1::TakeBackRequest& request,
+                        const std::string& actor,
+                        const std::string& handover_id);
+Decision DecideAssignBackup(const LineState& line,
+                            const v1::AssignBackupRequest& request);
+
+}  // namespace vagt::services
+
+#endif  // VAGT_SERVICES_LINES_LINE_STATE_H_

@@ -1,0 +1,54 @@
+#include "services/vagtctl/connection.h"
+
+#include <uuid/uuid.h>
+
+#include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace vagt::vagtctl {
+namespace {
+
+// The pause before the second attempt; it doubles for each further one.
+constexpr absl::Duration kFirstRetryPause = absl::Milliseconds(200);
+
+}  // namespace
+
+std::string NewRequestId() {
+  uuid_t uuid;
+  uuid_generate_random(uuid);
+  char text[37];
+  uuid_unparse_lower(uuid, text);
+  return std::string(text, 36);
+}
+
+bool IsRetryable(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE ||
+         code == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
+Connection::Connection(ConnectionOptions options)
+    : options_(std::move(options)),
+      channel_(grpc::CreateChannel(options_.server,
+                                   grpc::InsecureChannelCredentials())) {}
+
+grpc::Status Connection::Invoke(
+    absl::FunctionRef<grpc::Status(grpc::ClientContext&)> rpc) const {
+  absl::Duration pause = kFirstRetryPause;
+  grpc::Status status;
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-vagt-actor", options_.actor);
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.rpc_deadline));
+    status = rpc(context);
+    if (status.ok() || !IsRetryable(status.error_code()) ||
+        attempt >= options_.attempts) {
+      return status;
+    }
+    absl::SleepFor(pause);
+    pause *= 2;
+  }
+}
+
+}  // namespace vagt::vagtctl

@@ -1,0 +1,84 @@
+#include "services/vagtctl/local_time.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+
+namespace vagt::vagtctl {
+
+const absl::TimeZone& LocalZone() {
+  static const absl::TimeZone* zone = [] {
+    auto* z = new absl::TimeZone(absl::UTCTimeZone());
+    absl::LoadTimeZone("Europe/Copenhagen", z);
+    return z;
+  }();
+  return *zone;
+}
+
+absl::StatusOr<absl::Time> ParseLocalTime(const std::string& text,
+                                          absl::Time now,
+                                          const std::string& field) {
+  const absl::TimeZone& zone = LocalZone();
+  std::string civil = text;
+  if (civil.size() == 16 && civil[10] == ' ') civil[10] = 'T';
+  absl::CivilMinute minute;
+  if (civil.size() == 16 && absl::ParseCivilTime(civil, &minute)) {
+    return absl::FromCivil(minute, zone);
+  }
+  // "10:00" today, "tomorrow 10:00" the next local day.
+  absl::string_view clock = text;
+  absl::CivilDay day = absl::ToCivilDay(now, zone);
+  if (absl::ConsumePrefix(&clock, "tomorrow ")) day += 1;
+  int hour = 0;
+  int min = 0;
+  if (clock.size() == 5 && clock[2] == ':' &&
+      absl::SimpleAtoi(clock.substr(0, 2), &hour) &&
+      absl::SimpleAtoi(clock.substr(3, 2), &min) && hour >= 0 && hour < 24 &&
+      min >= 0 && min < 60) {
+    return absl::FromCivil(
+        absl::CivilMinute(day.year(), day.month(), day.day(), hour, min), zone);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": '", text,
+      "' is not a local time (use 2026-11-25T10:00, 10:00 for today or "
+      "\"tomorrow 10:00\")"));
+}
+
+absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
+                                                     const std::string& field) {
+  absl::Duration d;
+  if (!absl::ParseDuration(text, &d) || d <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": '", text, "' is not a positive duration (e.g. 10m, 1h30m)"));
+  }
+  return d;
+}
+
+std::string FormatLocalTime(absl::Time t, absl::Time now) {
+  const absl::TimeZone& zone = LocalZone();
+  const std::string suffix = zone.name() == "UTC" ? " UTC" : "";
+  const absl::CivilDay day = absl::ToCivilDay(t, zone);
+  if (day == absl::ToCivilDay(now, zone)) {
+    return absl::FormatTime("%H:%M", t, zone) + suffix;
+  }
+  const char* format = day.year() == absl::ToCivilDay(now, zone).year()
+                           ? "%a %d %b %H:%M"
+                           : "%a %d %b %Y %H:%M";
+  return absl::FormatTime(format, t, zone) + suffix;
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  google::protobuf::Timestamp out;
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  out.set_seconds(seconds);
+  out.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return out;
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+}  // namespace vagt::vagtctl

@@ -1,0 +1,18 @@
+// vagtctl: the command-line client of vagt's services. A duty worker logs
+// calls, escalates and hands the phone over with it; scripts use --json.
+//
+//   export VAGT_ACTOR=worker:anna
+//   vagtctl line take ishoj-bos
+//   vagtctl call receive --line ishoj-bos --from citizen --citizen citizen-7f3a
+//   vagtctl help
+#include "services/vagtctl/command_line.h"
+#include "services/vagtctl/commands.h"
+
+int main(int argc, char** argv) {
+  vagt::vagtctl::CommandLine cli;
+  vagt::vagtctl::AddLineCommands(cli);
+  vagt::vagtctl::AddCallCommands(cli);
+  vagt::vagtctl::AddEscalationCommands(cli);
+  vagt::vagtctl::AddCitizenCommands(cli);
+  return cli.Run(argc, argv);
+}
