@@ -34,14 +34,6 @@ absl::StatusOr<v1::CommandResult> OnCall(
   return ToCommandResult(stream, result);
 }
 
-// Writes `result` into `response` or returns its error, mapped.
-grpc::Status Answer(absl::StatusOr<v1::CommandResult> result,
-                    v1::CommandResult* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
 absl::StatusOr<v1::ReceiveCallResponse> Receive(
     eventstore::EventStore& store, const Clock& clock,
     const grpc::ServerContext& context, const v1::ReceiveCallRequest& request) {
@@ -69,11 +61,7 @@ absl::StatusOr<v1::ReceiveCallResponse> Receive(
 grpc::Status CallService::ReceiveCall(grpc::ServerContext* context,
                                       const v1::ReceiveCallRequest* request,
                                       v1::ReceiveCallResponse* response) {
-  absl::StatusOr<v1::ReceiveCallResponse> r =
-      Receive(store_, clock_, *context, *request);
-  if (!r.ok()) return ToGrpcStatus(r.status());
-  *response = std::move(*r);
-  return grpc::Status::OK;
+  return Answer(Receive(store_, clock_, *context, *request), response);
 }
 
 grpc::Status CallService::AddNote(grpc::ServerContext* context,

@@ -1,26 +1,10 @@
 #include "services/calls/call_state.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/field_checks.h"
 
 namespace vagt::services {
 namespace {
-
-// Free text a worker types (notes, reasons): bounded well below the store's
-// payload limit so a long note fails here, with a clear message.
-constexpr size_t kMaxTextBytes = 8 * 1024;
-
-absl::Status CheckText(const std::string& text, absl::string_view field,
-                       bool required) {
-  if (required && text.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
-  }
-  if (text.size() > kMaxTextBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": ", text.size(), " bytes exceed the limit of ",
-                     kMaxTextBytes));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status RequireOpen(const CallState& call, absl::string_view command) {
   switch (call.phase()) {

@@ -80,13 +80,6 @@ absl::StatusOr<v1::GrantConsentResponse> Grant(
   return response;
 }
 
-template <typename Response>
-grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
 }  // namespace
 
 grpc::Status CitizenService::UpdateCrisisPlan(

@@ -68,13 +68,6 @@ absl::StatusOr<v1::CommandResult> OnEscalation(
 }
 
 // Writes `result` into `response` or returns its error, mapped.
-template <typename Response>
-grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
 absl::StatusOr<v1::RaiseEscalationResponse> Raise(
     eventstore::EventStore& store, const Clock& clock,
     const grpc::ServerContext& context,

@@ -81,13 +81,6 @@ absl::StatusOr<v1::LineHandoverResponse> StartHandover(
   return response;
 }
 
-template <typename Response>
-grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
 }  // namespace
 
 grpc::Status LineService::TakeLine(grpc::ServerContext* context,
