@@ -6,11 +6,13 @@
 
 #include "eventstore/status_macros.h"
 #include "eventstore/validation.h"
+#include "services/calls/call_state.h"
 #include "services/citizens/citizen_state.h"
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
 #include "services/common/recorded_event.h"
+#include "services/escalations/escalation_state.h"
 #include "services/lines/line_state.h"
 
 namespace vagt::services {
@@ -60,6 +62,28 @@ absl::StatusOr<std::optional<std::string>> NightPartnerConsent(
                                  v1::CONSENT_DATA_CATEGORY_HANDOVER_NOTES, now);
 }
 
+// The citizen the call or escalation a handover item cites records (see
+// CitedCitizenLookup). An id that cannot name a stream names no call or
+// escalation.
+absl::StatusOr<std::optional<std::string>> CitedCitizen(
+    const eventstore::EventStore& store, Citation citation,
+    const std::string& id) {
+  const std::string stream =
+      citation == Citation::kCall ? CallStreamId(id) : EscalationStreamId(id);
+  if (!eventstore::ValidateStreamId(stream, "id").ok()) return std::nullopt;
+  uint64_t version = 0;
+  if (citation == Citation::kCall) {
+    ASSIGN_OR_RETURN(CallState call,
+                     LoadAggregate<CallState>(store, stream, &version));
+    if (call.phase() == CallState::Phase::kNone) return std::nullopt;
+    return call.citizen_ref();
+  }
+  ASSIGN_OR_RETURN(EscalationState escalation,
+                   LoadAggregate<EscalationState>(store, stream, &version));
+  if (escalation.phase() == EscalationState::Phase::kNone) return std::nullopt;
+  return escalation.citizen_ref();
+}
+
 // A command that starts a handover, whose id derives from the request id.
 absl::StatusOr<v1::LineHandoverResponse> StartHandover(
     eventstore::EventStore& store, const Clock& clock,
@@ -104,6 +128,9 @@ grpc::Status LineService::OfferHandover(grpc::ServerContext* context,
                         const std::string& handover_id) {
                       return DecideOfferHandover(
                           line, *request, ctx.actor, handover_id, ctx.now,
+                          [&](Citation citation, const std::string& id) {
+                            return CitedCitizen(store_, citation, id);
+                          },
                           [&](const std::string& citizen_ref) {
                             return NightPartnerConsent(store_, citizen_ref,
                                                        request->offered_to(),
@@ -160,6 +187,9 @@ grpc::Status LineService::PassToNightPartner(
               const std::string& handover_id) {
             return DecidePassToNightPartner(
                 line, *request, ctx.actor, handover_id,
+                [&](Citation citation, const std::string& id) {
+                  return CitedCitizen(store_, citation, id);
+                },
                 [&](const std::string& citizen_ref) {
                   return NightPartnerConsent(store_, citizen_ref,
                                              request->night_partner(), ctx.now);
@@ -172,13 +202,17 @@ grpc::Status LineService::TakeBack(grpc::ServerContext* context,
                                    const v1::TakeBackRequest* request,
                                    v1::LineHandoverResponse* response) {
   return Answer(
-      StartHandover(
-          store_, clock_, *context, request->request_id(), request->line_id(),
-          v1::EventPayload::kLineCoverageTakenBack,
-          [&](const LineState& line, const CommandContext& ctx,
-              const std::string& handover_id) {
-            return DecideTakeBack(line, *request, ctx.actor, handover_id);
-          }),
+      StartHandover(store_, clock_, *context, request->request_id(),
+                    request->line_id(),
+                    v1::EventPayload::kLineCoverageTakenBack,
+                    [&](const LineState& line, const CommandContext& ctx,
+                        const std::string& handover_id) {
+                      return DecideTakeBack(
+                          line, *request, ctx.actor, handover_id,
+                          [&](Citation citation, const std::string& id) {
+                            return CitedCitizen(store_, citation, id);
+                          });
+                    }),
       response);
 }
 

@@ -1,8 +1,10 @@
 // LineService: the gRPC face of the on-call line. Each method builds a
 // CommandContext (actor, request id, now), runs the line's decision through
 // Execute on "line-<line_id>", and maps the outcome to a gRPC status in one
-// place (ToGrpcStatus). A handover to the night partner also reads the
-// consents of the citizens its note is about (CitizenState::ConsentCovering).
+// place (ToGrpcStatus). A handover note also reads the calls and escalations
+// its items cite, for the citizen each is about (CallState, EscalationState),
+// and a handover to the night partner the consents of those citizens
+// (CitizenState::ConsentCovering). None of these reads writes.
 //
 // Threading: gRPC calls the methods from its thread pool; the service holds
 // no state of its own beyond the store and clock, which must outlive it.

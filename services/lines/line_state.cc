@@ -1,6 +1,8 @@
 #include "services/lines/line_state.h"
 
 #include <initializer_list>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -87,14 +89,21 @@ absl::Status CheckNote(const Note& items) {
       case v1::HANDOVER_ITEM_KIND_CITIZEN_TO_WATCH:
       case v1::HANDOVER_ITEM_KIND_RUNNING_ESCALATION:
         break;
-      case v1::HANDOVER_ITEM_KIND_REMARK:
-        if (!item.citizen_ref().empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              field,
-              ".citizen_ref: must be empty for a REMARK (a remark is "
-              "about no citizen)"));
+      case v1::HANDOVER_ITEM_KIND_REMARK: {
+        // A remark is about no citizen: it names none, and cites no call or
+        // escalation (which would make it about theirs, ResolveCitations).
+        const char* about = !item.citizen_ref().empty()     ? "citizen_ref"
+                            : !item.call_id().empty()       ? "call_id"
+                            : !item.escalation_id().empty() ? "escalation_id"
+                                                            : nullptr;
+        if (about != nullptr) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(field, ".", about,
+                           ": must be empty for a REMARK (a remark is "
+                           "about no citizen)"));
         }
         break;
+      }
       default:
         return absl::InvalidArgumentError(
             absl::StrCat(field,
@@ -109,9 +118,57 @@ absl::Status CheckNote(const Note& items) {
   return absl::OkStatus();
 }
 
-// The note as recorded for a team worker, who sees every item.
-Note NoteForTeamWorker(const Note& items) {
+// The one rule for whom an item is about: an item citing a call or an
+// escalation is about the citizen that stream records, whatever the client
+// says. A citizen_ref the client sent must be that citizen (a different one
+// would be checked for the wrong consent); an item without one is given it.
+// Errors name the field, never a value. Requires CheckNote(items).
+absl::Status ResolveCitations(Note& items, CitedCitizenLookup cited) {
+  for (int i = 0; i < items.size(); ++i) {
+    v1::HandoverItem& item = items[i];
+    const std::string field = absl::StrCat("items[", i, "]");
+    struct Cites {
+      Citation citation;
+      const std::string& id;
+      const char* id_field;
+      const char* noun;
+    };
+    // The citizen the first cited stream records; later ones must agree.
+    std::optional<std::string> recorded;
+    for (const Cites& cites :
+         {Cites{Citation::kCall, item.call_id(), "call_id", "call"},
+          Cites{Citation::kEscalation, item.escalation_id(), "escalation_id",
+                "escalation"}}) {
+      if (cites.id.empty()) continue;
+      ASSIGN_OR_RETURN(std::optional<std::string> citizen,
+                       cited(cites.citation, cites.id));
+      if (!citizen.has_value()) {
+        return absl::NotFoundError(
+            absl::StrCat(field, ".", cites.id_field, ": no such ", cites.noun));
+      }
+      if (!item.citizen_ref().empty() && *citizen != item.citizen_ref()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            field, ".citizen_ref: does not match the cited ", cites.noun));
+      }
+      if (recorded.has_value() && *citizen != *recorded) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, ".", cites.id_field,
+                         ": the cited call and escalation are about "
+                         "different citizens"));
+      }
+      recorded = std::move(citizen);
+    }
+    if (recorded.has_value()) item.set_citizen_ref(*recorded);
+  }
+  return absl::OkStatus();
+}
+
+// The note as recorded for a team worker, who sees every item. Requires
+// CheckNote(items).
+absl::StatusOr<Note> NoteForTeamWorker(const Note& items,
+                                       CitedCitizenLookup cited) {
   Note note = items;
+  RETURN_IF_ERROR(ResolveCitations(note, cited));
   for (v1::HandoverItem& item : note) {
     item.clear_consent_id();
     item.set_shared_with_recipient(true);
@@ -123,8 +180,9 @@ Note NoteForTeamWorker(const Note& items) {
 // citizen only under a consent (whose id is recorded), and every item about
 // no citizen. Requires CheckNote(items).
 absl::StatusOr<Note> NoteForNightPartner(const Note& items,
+                                         CitedCitizenLookup cited,
                                          ConsentLookup consent) {
-  Note note = NoteForTeamWorker(items);
+  ASSIGN_OR_RETURN(Note note, NoteForTeamWorker(items, cited));
   absl::flat_hash_map<std::string, std::optional<std::string>> by_citizen;
   for (v1::HandoverItem& item : note) {
     if (item.citizen_ref().empty()) continue;
@@ -287,7 +345,7 @@ Decision DecideOfferHandover(const LineState& line,
                              const v1::OfferHandoverRequest& request,
                              const std::string& actor,
                              const std::string& handover_id, absl::Time now,
-                             ConsentLookup consent) {
+                             CitedCitizenLookup cited, ConsentLookup consent) {
   RETURN_IF_ERROR(
       CheckParty(request.offered_to(), "offered_to",
                  {v1::PARTY_KIND_TEAM_WORKER, v1::PARTY_KIND_NIGHT_PARTNER},
@@ -304,9 +362,10 @@ Decision DecideOfferHandover(const LineState& line,
   }
   Note note;
   if (request.offered_to().kind() == v1::PARTY_KIND_NIGHT_PARTNER) {
-    ASSIGN_OR_RETURN(note, NoteForNightPartner(request.items(), consent));
+    ASSIGN_OR_RETURN(note,
+                     NoteForNightPartner(request.items(), cited, consent));
   } else {
-    note = NoteForTeamWorker(request.items());
+    ASSIGN_OR_RETURN(note, NoteForTeamWorker(request.items(), cited));
   }
   v1::EventPayload payload;
   v1::LineHandoverOffered* e = payload.mutable_line_handover_offered();
@@ -387,12 +446,14 @@ Decision DecidePassToNightPartner(const LineState& line,
                                   const v1::PassToNightPartnerRequest& request,
                                   const std::string& actor,
                                   const std::string& handover_id,
+                                  CitedCitizenLookup cited,
                                   ConsentLookup consent) {
   RETURN_IF_ERROR(CheckParty(request.night_partner(), "night_partner",
                              {v1::PARTY_KIND_NIGHT_PARTNER}, "NIGHT_PARTNER"));
   RETURN_IF_ERROR(CheckNote(request.items()));
   RETURN_IF_ERROR(RequireHeldBy(line, actor, "PassToNightPartner"));
-  ASSIGN_OR_RETURN(Note note, NoteForNightPartner(request.items(), consent));
+  ASSIGN_OR_RETURN(Note note,
+                   NoteForNightPartner(request.items(), cited, consent));
   v1::EventPayload payload;
   v1::LineCoveragePassedToNightPartner* e =
       payload.mutable_line_coverage_passed_to_night_partner();
@@ -407,7 +468,8 @@ Decision DecidePassToNightPartner(const LineState& line,
 Decision DecideTakeBack(const LineState& line,
                         const v1::TakeBackRequest& request,
                         const std::string& actor,
-                        const std::string& handover_id) {
+                        const std::string& handover_id,
+                        CitedCitizenLookup cited) {
   ASSIGN_OR_RETURN(v1::Party holder,
                    HolderOf(request.has_holder(), request.holder(), actor));
   RETURN_IF_ERROR(CheckNote(request.items()));
@@ -421,13 +483,14 @@ Decision DecideTakeBack(const LineState& line,
         "holder: already holds the line (name the team worker taking it "
         "back)");
   }
+  ASSIGN_OR_RETURN(Note note, NoteForTeamWorker(request.items(), cited));
   v1::EventPayload payload;
   v1::LineCoverageTakenBack* e = payload.mutable_line_coverage_taken_back();
   e->set_line_id(request.line_id());
   e->set_handover_id(handover_id);
   *e->mutable_night_partner() = line.holder();
   *e->mutable_holder() = std::move(holder);
-  *e->mutable_items() = NoteForTeamWorker(request.items());
+  *e->mutable_items() = std::move(note);
   return One(std::move(payload));
 }
 

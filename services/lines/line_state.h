@@ -62,8 +62,28 @@ using ConsentLookup =
     absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(
         const std::string& citizen_ref)>;
 
+// What a handover item cites besides a citizen: a call (`call_id`) or an
+// escalation (`escalation_id`).
+enum class Citation { kCall, kEscalation };
+
+// The citizen_ref the stream of the cited call or escalation `id` records
+// ("" when it is about no citizen, e.g. an anonymous caller); nullopt when
+// there is no such call or escalation. Called once per citation in a note, for
+// every recipient. A call's or escalation's citizen never changes once
+// recorded, so the read needs no version check.
+using CitedCitizenLookup =
+    absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(
+        Citation citation, const std::string& id)>;
+
 // `actor` is the caller (x-vagt-actor); `handover_id` the id derived from the
 // request id; `line_id` of the request is validated by the caller.
+//
+// A handover note is recorded with every item that cites a call or an
+// escalation about the citizen that stream records: a citizen_ref the client
+// sent must match it (else INVALID_ARGUMENT "items[i].citizen_ref"), an item
+// without one is given it, and a cited call or escalation that does not exist
+// is NOT_FOUND ("items[i].call_id" / "items[i].escalation_id"). Only then does
+// consent decide what the night partner sees.
 Decision DecideTakeLine(const LineState& line,
                         const v1::TakeLineRequest& request,
                         const std::string& actor);
@@ -71,7 +91,7 @@ Decision DecideOfferHandover(const LineState& line,
                              const v1::OfferHandoverRequest& request,
                              const std::string& actor,
                              const std::string& handover_id, absl::Time now,
-                             ConsentLookup consent);
+                             CitedCitizenLookup cited, ConsentLookup consent);
 Decision DecideAcceptHandover(const LineState& line,
                               const v1::AcceptHandoverRequest& request,
                               const std::string& actor);
@@ -85,11 +105,13 @@ Decision DecidePassToNightPartner(const LineState& line,
                                   const v1::PassToNightPartnerRequest& request,
                                   const std::string& actor,
                                   const std::string& handover_id,
+                                  CitedCitizenLookup cited,
                                   ConsentLookup consent);
 Decision DecideTakeBack(const LineState& line,
                         const v1::TakeBackRequest& request,
                         const std::string& actor,
-                        const std::string& handover_id);
+                        const std::string& handover_id,
+                        CitedCitizenLookup cited);
 Decision DecideAssignBackup(const LineState& line,
                             const v1::AssignBackupRequest& request);
 

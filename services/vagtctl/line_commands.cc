@@ -38,9 +38,9 @@ constexpr char kNoteHelp[] = R"(The handover note:
   --call ID[,CITIZEN][,TEXT]   an open call
   --escalation ID[,CITIZEN][,TEXT]  a running escalation
   --watch CITIZEN[,TEXT]       a citizen to keep an eye on
-Name the citizen of a call or escalation: towards the night partner an item
-about a citizen is shared only if that citizen has consented; an item that
-names no citizen is shared.)";
+The server takes the citizen of a cited call or escalation from its record
+(CITIZEN may be left out; if given it must match). Towards the night partner
+an item about a citizen is shared only if that citizen has consented.)";
 
 void AddNoteOptions(CLI::App* cmd, NoteOptions* o) {
   cmd->add_option("--note", o->remarks,

@@ -1,7 +1,7 @@
 // LineService through gRPC: every allowed and forbidden transition of a line,
-// who may do what, what a handover note shares with the night partner,
-// retries by request id, field errors, and two parties accepting one handover
-// at the same moment.
+// who may do what, what a handover note shares with the night partner (also
+// for items that cite a call or an escalation), retries by request id, field
+// errors, and two parties accepting one handover at the same moment.
 #include <latch>
 #include <memory>
 #include <optional>
@@ -16,7 +16,9 @@
 #include "services/common/ids.h"
 #include "services/lines/line_state.h"
 #include "tests/services/service_test_server.h"
+#include "vagt/v1/calls.grpc.pb.h"
 #include "vagt/v1/citizens.grpc.pb.h"
+#include "vagt/v1/escalations.grpc.pb.h"
 #include "vagt/v1/lines.grpc.pb.h"
 
 namespace vagt {
@@ -61,6 +63,28 @@ v1::HandoverItem WatchCitizen(const std::string& citizen_ref,
   item.set_citizen_ref(citizen_ref);
   item.set_risk_level(v1::RISK_LEVEL_MODERATE);
   item.mutable_sensitive()->set_text(text);
+  return item;
+}
+
+// An open call, naming its citizen only when `citizen_ref` is set.
+v1::HandoverItem OpenCallItem(const std::string& call_id,
+                              const std::string& citizen_ref = "") {
+  v1::HandoverItem item;
+  item.set_kind(v1::HANDOVER_ITEM_KIND_OPEN_CALL);
+  item.set_call_id(call_id);
+  item.set_citizen_ref(citizen_ref);
+  item.mutable_sensitive()->set_text("ring hende op inden midnat");
+  return item;
+}
+
+// A running escalation, naming its citizen only when `citizen_ref` is set.
+v1::HandoverItem EscalationItem(const std::string& escalation_id,
+                                const std::string& citizen_ref = "") {
+  v1::HandoverItem item;
+  item.set_kind(v1::HANDOVER_ITEM_KIND_RUNNING_ESCALATION);
+  item.set_escalation_id(escalation_id);
+  item.set_citizen_ref(citizen_ref);
+  item.mutable_sensitive()->set_text("akuttilbuddet har kvitteret");
   return item;
 }
 
@@ -170,6 +194,68 @@ class LineServiceTest : public ::testing::Test {
     return lines_->AssignBackup(ServiceTestServer::As(actor).get(), r, &result);
   }
 
+  // Logs an open call on line "l" about `citizen_ref` (anonymous when
+  // empty); returns its id.
+  std::string OpenCall(const std::string& citizen_ref) {
+    v1::ReceiveCallRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_line_id("l");
+    r.set_caller_kind(citizen_ref.empty() ? v1::CALLER_KIND_ANONYMOUS
+                                          : v1::CALLER_KIND_CITIZEN);
+    r.set_citizen_ref(citizen_ref);
+    r.set_channel(v1::CONTACT_CHANNEL_PHONE);
+    v1::ReceiveCallResponse response;
+    grpc::Status s =
+        calls_->ReceiveCall(ServiceTestServer::As(kAnna).get(), r, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.call_id();
+  }
+
+  // Escalates the open call `call_id` to the backup; returns the
+  // escalation's id.
+  std::string Escalate(const std::string& call_id) {
+    v1::RaiseEscalationRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_call_id(call_id);
+    r.set_level(v1::ESCALATION_LEVEL_BACKUP);
+    r.mutable_target()->set_id(kCarl);
+    r.set_urgency(v1::ESCALATION_URGENCY_URGENT);
+    r.mutable_details()->set_reason("kan ikke være alene i nat");
+    v1::RaiseEscalationResponse response;
+    grpc::Status s = escalations_->RaiseEscalation(
+        ServiceTestServer::As(kAnna).get(), r, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.escalation_id();
+  }
+
+  // `citizen_ref` lets every night partner see handover notes about her;
+  // returns the consent's id.
+  std::string ConsentToNightPartner(const std::string& citizen_ref) {
+    v1::GrantConsentRequest grant;
+    grant.set_request_id(NewRequestId());
+    grant.set_citizen_ref(citizen_ref);
+    grant.set_form(v1::CONSENT_FORM_WRITTEN);
+    v1::ConsentScope* scope = grant.add_scopes();
+    scope->set_recipient_kind(v1::CONSENT_RECIPIENT_KIND_NIGHT_PARTNER);
+    scope->add_categories(v1::CONSENT_DATA_CATEGORY_HANDOVER_NOTES);
+    v1::GrantConsentResponse granted;
+    grpc::Status s = citizens_->GrantConsent(ServiceTestServer::As(kAnna).get(),
+                                             grant, &granted);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return granted.consent_id();
+  }
+
+  // The note of the latest offer or pass on line "l".
+  std::vector<v1::HandoverItem> LatestNote() {
+    const std::vector<v1::EventEnvelope> events = Events("l");
+    if (events.empty()) return {};
+    const v1::EventPayload& p = events.back().payload();
+    const auto& items = p.has_line_handover_offered()
+                            ? p.line_handover_offered().items()
+                            : p.line_coverage_passed_to_night_partner().items();
+    return {items.begin(), items.end()};
+  }
+
   std::vector<v1::EventEnvelope> Events(const std::string& line) {
     auto events = server_.store().ReadStream("line-" + line, 1, 10'000);
     EXPECT_TRUE(events.ok()) << events.status();
@@ -195,6 +281,10 @@ class LineServiceTest : public ::testing::Test {
       v1::LineService::NewStub(server_.channel());
   std::unique_ptr<v1::CitizenService::Stub> citizens_ =
       v1::CitizenService::NewStub(server_.channel());
+  std::unique_ptr<v1::CallService::Stub> calls_ =
+      v1::CallService::NewStub(server_.channel());
+  std::unique_ptr<v1::EscalationService::Stub> escalations_ =
+      v1::EscalationService::NewStub(server_.channel());
   int requests_ = 0;
 };
 
@@ -642,6 +732,167 @@ TEST_F(LineServiceTest, HandoverBetweenTeamWorkersSharesEveryItem) {
 }
 
 // ---------------------------------------------------------------------------
+// Items that cite a call or an escalation are about the citizen it records.
+
+TEST_F(LineServiceTest,
+       CallItemWithoutCitizenRefIsNotSharedWithoutThatCitizensConsent) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  const std::string call = OpenCall("citizen-7f3a");  // no consent
+
+  // Offered to the night partner, then passed directly.
+  grpc::Status s;
+  const std::optional<std::string> handover =
+      Offer("l", kAnna, NightPartner(), &s, {OpenCallItem(call)});
+  ASSERT_TRUE(handover.has_value()) << s.error_message();
+  std::vector<v1::HandoverItem> note = LatestNote();
+  ASSERT_EQ(note.size(), 1u);
+  EXPECT_EQ(note[0].citizen_ref(), "citizen-7f3a");
+  EXPECT_FALSE(note[0].shared_with_recipient());
+  EXPECT_EQ(note[0].consent_id(), "");
+  // Still recorded, for the review.
+  EXPECT_EQ(note[0].sensitive().text(), "ring hende op inden midnat");
+  ASSERT_TRUE(Withdraw("l", kAnna, *handover).ok());
+
+  s = Pass("l", kAnna, {OpenCallItem(call)});
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  note = LatestNote();
+  ASSERT_EQ(note.size(), 1u);
+  EXPECT_EQ(note[0].citizen_ref(), "citizen-7f3a");
+  EXPECT_FALSE(note[0].shared_with_recipient());
+}
+
+TEST_F(LineServiceTest,
+       EscalationItemWithoutCitizenRefIsNotSharedWithoutThatCitizensConsent) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  const std::string escalation = Escalate(OpenCall("citizen-7f3a"));
+
+  grpc::Status s = Pass("l", kAnna, {EscalationItem(escalation)});
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const std::vector<v1::HandoverItem> note = LatestNote();
+  ASSERT_EQ(note.size(), 1u);
+  EXPECT_EQ(note[0].citizen_ref(), "citizen-7f3a");
+  EXPECT_FALSE(note[0].shared_with_recipient());
+  EXPECT_EQ(note[0].consent_id(), "");
+}
+
+TEST_F(LineServiceTest, ItemAboutAConsentingCitizensCallIsShared) {
+  const std::string consent = ConsentToNightPartner("citizen-7f3a");
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  const std::string call = OpenCall("citizen-7f3a");
+  const std::string escalation = Escalate(call);
+  const std::string anonymous = OpenCall("");
+
+  grpc::Status s = Pass("l", kAnna,
+                        {OpenCallItem(call), OpenCallItem(call, "citizen-7f3a"),
+                         EscalationItem(escalation), OpenCallItem(anonymous)});
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const std::vector<v1::HandoverItem> note = LatestNote();
+  ASSERT_EQ(note.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(note[i].citizen_ref(), "citizen-7f3a");
+    EXPECT_TRUE(note[i].shared_with_recipient());
+    EXPECT_EQ(note[i].consent_id(), consent);
+  }
+  // An anonymous caller's call is about no citizen.
+  EXPECT_EQ(note[3].citizen_ref(), "");
+  EXPECT_TRUE(note[3].shared_with_recipient());
+}
+
+TEST_F(LineServiceTest, HandoverBetweenTeamWorkersRecordsTheCitedCitizen) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  const std::string call = OpenCall("citizen-7f3a");
+  const std::string escalation = Escalate(call);
+  ASSERT_TRUE(Offer("l", kAnna, Worker(kBo), nullptr,
+                    {OpenCallItem(call), EscalationItem(escalation)})
+                  .has_value());
+  for (const v1::HandoverItem& item : LatestNote()) {
+    EXPECT_EQ(item.citizen_ref(), "citizen-7f3a");
+    EXPECT_TRUE(item.shared_with_recipient());
+  }
+}
+
+TEST_F(
+    LineServiceTest,
+    CitizenRefNotMatchingTheCitedCallOrEscalationIsRefusedAndAppendsNothing) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  // citizen-9b2c consented; the cited streams are about citizen-7f3a.
+  ConsentToNightPartner("citizen-9b2c");
+  const std::string call = OpenCall("citizen-7f3a");
+  const std::string escalation = Escalate(call);
+  const std::string anonymous = OpenCall("");
+  const std::string other_call = OpenCall("citizen-9b2c");
+  v1::HandoverItem both = EscalationItem(escalation);
+  both.set_call_id(other_call);
+  struct Case {
+    const char* what;
+    v1::HandoverItem item;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"call of another citizen", OpenCallItem(call, "citizen-9b2c"),
+       "items[1].citizen_ref"},
+      {"escalation of another citizen",
+       EscalationItem(escalation, "citizen-9b2c"), "items[1].citizen_ref"},
+      {"anonymous call named as a citizen's",
+       OpenCallItem(anonymous, "citizen-9b2c"), "items[1].citizen_ref"},
+      {"call and escalation of different citizens", both,
+       "items[1].escalation_id"},
+  };
+  const uint64_t last = server_.store().LastPosition();
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    for (const v1::Party& to : {NightPartner(), Worker(kBo)}) {
+      grpc::Status s;
+      EXPECT_FALSE(
+          Offer("l", kAnna, to, &s, {Remark("ok"), c.item}).has_value());
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_THAT(s.error_message(), HasSubstr(c.field));
+      EXPECT_THAT(s.error_message(), Not(HasSubstr("citizen-")));
+    }
+    grpc::Status s = Pass("l", kAnna, {Remark("ok"), c.item});
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr(c.field));
+  }
+  EXPECT_EQ(server_.store().LastPosition(), last);
+  EXPECT_EQ(Fold("l").phase(), Phase::kHeld);
+}
+
+TEST_F(LineServiceTest, CitedCallOrEscalationThatDoesNotExistIsNotFound) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  const uint64_t last = server_.store().LastPosition();
+  grpc::Status s = Pass("l", kAnna, {OpenCallItem("no-such-call")});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), HasSubstr("items[0].call_id"));
+  s = Pass("l", kAnna, {EscalationItem("no-such-escalation")});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(s.error_message(), HasSubstr("items[0].escalation_id"));
+  // An id no stream can have names no call either.
+  s = Pass("l", kAnna, {OpenCallItem("call with spaces")});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(server_.store().LastPosition(), last);
+}
+
+TEST_F(LineServiceTest, NightPartnersReportCitingACallRecordsItsCitizen) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  const std::string call = OpenCall("citizen-7f3a");
+  ASSERT_TRUE(Pass("l", kAnna).ok());
+  v1::TakeBackRequest r;
+  r.set_request_id(NewRequestId());
+  r.set_line_id("l");
+  *r.add_items() = OpenCallItem(call);
+  v1::LineHandoverResponse response;
+  grpc::Status s =
+      lines_->TakeBack(ServiceTestServer::As(kBo).get(), r, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const v1::LineCoverageTakenBack back =
+      Events("l").back().payload().line_coverage_taken_back();
+  ASSERT_EQ(back.items_size(), 1);
+  EXPECT_EQ(back.items(0).citizen_ref(), "citizen-7f3a");
+  EXPECT_TRUE(back.items(0).shared_with_recipient());
+}
+
+// ---------------------------------------------------------------------------
 // Retries.
 
 TEST_F(LineServiceTest,
@@ -778,6 +1029,20 @@ const BadOffer kBadOffers[] = {
        item->set_citizen_ref("citizen-a");
      },
      "items[0].citizen_ref"},
+    {"remark citing a call",
+     [](v1::OfferHandoverRequest& r, absl::Time) {
+       v1::HandoverItem* item = r.add_items();
+       *item = Remark("ok");
+       item->set_call_id("call-1");
+     },
+     "items[0].call_id"},
+    {"remark citing an escalation",
+     [](v1::OfferHandoverRequest& r, absl::Time) {
+       v1::HandoverItem* item = r.add_items();
+       *item = Remark("ok");
+       item->set_escalation_id("escalation-1");
+     },
+     "items[0].escalation_id"},
     {"overlong item text",
      [](v1::OfferHandoverRequest& r, absl::Time) {
        *r.add_items() = Remark(std::string(9000, 'x'));
