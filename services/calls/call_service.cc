@@ -22,15 +22,16 @@ template <typename Request>
 absl::StatusOr<v1::CommandResult> OnCall(
     eventstore::EventStore& store, const Clock& clock,
     const grpc::ServerContext& context, const Request& request,
+    v1::EventPayload::EventCase recorded,
     Decision (*decide)(const CallState&, const Request&)) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
   ASSIGN_OR_RETURN(std::string stream, StreamOf(request.call_id()));
-  ASSIGN_OR_RETURN(
-      eventstore::AppendResult result,
-      Execute<CallState>(store, ctx, stream, [&](const CallState& call) {
-        return decide(call, request);
-      }));
+  ASSIGN_OR_RETURN(eventstore::AppendResult result,
+                   Execute<CallState>(store, ctx, stream, recorded,
+                                      [&](const CallState& call) {
+                                        return decide(call, request);
+                                      }));
   return ToCommandResult(stream, result);
 }
 
@@ -47,9 +48,11 @@ absl::StatusOr<v1::ReceiveCallResponse> Receive(
   const std::string stream = CallStreamId(call_id);
   ASSIGN_OR_RETURN(
       eventstore::AppendResult result,
-      Execute<CallState>(store, ctx, stream, [&](const CallState& call) {
-        return DecideReceive(call, call_id, request, ctx.actor);
-      }));
+      Execute<CallState>(store, ctx, stream, v1::EventPayload::kCallReceived,
+                         [&](const CallState& call) {
+                           return DecideReceive(call, call_id, request,
+                                                ctx.actor);
+                         }));
   v1::ReceiveCallResponse response;
   response.set_call_id(call_id);
   *response.mutable_result() = ToCommandResult(stream, result);
@@ -67,14 +70,16 @@ grpc::Status CallService::ReceiveCall(grpc::ServerContext* context,
 grpc::Status CallService::AddNote(grpc::ServerContext* context,
                                   const v1::AddCallNoteRequest* request,
                                   v1::CommandResult* response) {
-  return Answer(OnCall(store_, clock_, *context, *request, &DecideAddNote),
+  return Answer(OnCall(store_, clock_, *context, *request,
+                       v1::EventPayload::kCallNoteAdded, &DecideAddNote),
                 response);
 }
 
 grpc::Status CallService::AssessRisk(grpc::ServerContext* context,
                                      const v1::AssessRiskRequest* request,
                                      v1::CommandResult* response) {
-  return Answer(OnCall(store_, clock_, *context, *request, &DecideAssessRisk),
+  return Answer(OnCall(store_, clock_, *context, *request,
+                       v1::EventPayload::kCallRiskAssessed, &DecideAssessRisk),
                 response);
 }
 
@@ -82,15 +87,17 @@ grpc::Status CallService::RecordCrisisPlanConsulted(
     grpc::ServerContext* context,
     const v1::RecordCrisisPlanConsultedRequest* request,
     v1::CommandResult* response) {
-  return Answer(
-      OnCall(store_, clock_, *context, *request, &DecideCrisisPlanConsulted),
-      response);
+  return Answer(OnCall(store_, clock_, *context, *request,
+                       v1::EventPayload::kCallCrisisPlanConsulted,
+                       &DecideCrisisPlanConsulted),
+                response);
 }
 
 grpc::Status CallService::CloseCall(grpc::ServerContext* context,
                                     const v1::CloseCallRequest* request,
                                     v1::CommandResult* response) {
-  return Answer(OnCall(store_, clock_, *context, *request, &DecideClose),
+  return Answer(OnCall(store_, clock_, *context, *request,
+                       v1::EventPayload::kCallClosed, &DecideClose),
                 response);
 }
 

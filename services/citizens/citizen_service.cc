@@ -25,15 +25,10 @@ absl::StatusOr<eventstore::AppendResult> OnCitizen(
                    MakeCommandContext(context, request_id, clock));
   RETURN_IF_ERROR(ValidateCitizenRef(citizen_ref));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
-                   Execute<CitizenState>(store, ctx, citizen_ref,
+                   Execute<CitizenState>(store, ctx, citizen_ref, recorded,
                                          [&](const CitizenState& citizen) {
                                            return decide(citizen, ctx);
                                          }));
-  if (result.replayed) {
-    RETURN_IF_ERROR(RecordedEvent(store, citizen_ref, result.stream_version,
-                                  ctx.request_id, recorded)
-                        .status());
-  }
   return result;
 }
 

@@ -32,19 +32,6 @@ absl::StatusOr<std::string> CallStreamOf(const std::string& call_id) {
   return stream;
 }
 
-// A replayed result answers this command only if its request id recorded an
-// event of kind `recorded` on `stream`; ALREADY_EXISTS when the id was used
-// for another command.
-absl::Status CheckReplay(const eventstore::EventStore& store,
-                         const std::string& stream,
-                         const eventstore::AppendResult& result,
-                         const CommandContext& ctx, EventCase recorded) {
-  if (!result.replayed) return absl::OkStatus();
-  return RecordedEvent(store, stream, result.stream_version, ctx.request_id,
-                       recorded)
-      .status();
-}
-
 // A command on an existing escalation that appends one event of kind
 // `recorded`: context, stream, decision, append, result.
 template <typename Request>
@@ -59,11 +46,10 @@ absl::StatusOr<v1::CommandResult> OnEscalation(
   ASSIGN_OR_RETURN(std::string stream,
                    EscalationStreamOf(request.escalation_id()));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
-                   Execute<EscalationState>(store, ctx, stream,
+                   Execute<EscalationState>(store, ctx, stream, recorded,
                                             [&](const EscalationState& state) {
                                               return decide(state, ctx);
                                             }));
-  RETURN_IF_ERROR(CheckReplay(store, stream, result, ctx, recorded));
   return ToCommandResult(stream, result);
 }
 
@@ -82,7 +68,7 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
   ASSIGN_OR_RETURN(
       eventstore::AppendResult result,
       Execute<EscalationState>(
-          store, ctx, stream,
+          store, ctx, stream, v1::EventPayload::kEscalationRaised,
           [&](const EscalationState& escalation) -> Decision {
             uint64_t call_version = 0;
             ASSIGN_OR_RETURN(
@@ -91,8 +77,6 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
             return DecideRaise(escalation, call, escalation_id, request,
                                ctx.now);
           }));
-  RETURN_IF_ERROR(CheckReplay(store, stream, result, ctx,
-                              v1::EventPayload::kEscalationRaised));
   v1::RaiseEscalationResponse response;
   response.set_escalation_id(escalation_id);
   *response.mutable_result() = ToCommandResult(stream, result);

@@ -35,16 +35,11 @@ absl::StatusOr<v1::CommandResult> OnLine(eventstore::EventStore& store,
   if (line_id.empty()) return absl::InvalidArgumentError("line_id: required");
   const std::string stream = LineStreamId(line_id);
   RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "line_id"));
-  ASSIGN_OR_RETURN(
-      eventstore::AppendResult result,
-      Execute<LineState>(store, ctx, stream, [&](const LineState& line) {
-        return decide(line, ctx);
-      }));
-  if (result.replayed) {
-    RETURN_IF_ERROR(RecordedEvent(store, stream, result.stream_version,
-                                  ctx.request_id, recorded)
-                        .status());
-  }
+  ASSIGN_OR_RETURN(eventstore::AppendResult result,
+                   Execute<LineState>(store, ctx, stream, recorded,
+                                      [&](const LineState& line) {
+                                        return decide(line, ctx);
+                                      }));
   return ToCommandResult(stream, result);
 }
 
