@@ -3,6 +3,7 @@
 #include <functional>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/calls/call_service.h"
@@ -46,12 +47,15 @@ absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeServices(
     const std::vector<std::string>& names, eventstore::EventStore& store,
     const Clock& clock) {
   std::vector<std::unique_ptr<grpc::Service>> out;
+  absl::flat_hash_set<std::string> chosen;  // each service once: "all,calls"
   for (const std::string& name : names) {
     bool known = false;
     for (const auto& [candidate, factory] : Factories()) {
       if (name == "all" || name == candidate) {
-        out.push_back(factory(store, clock));
         known = true;
+        if (chosen.insert(candidate).second) {
+          out.push_back(factory(store, clock));
+        }
       }
     }
     if (!known) {

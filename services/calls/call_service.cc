@@ -6,6 +6,7 @@
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
+#include "services/common/timestamps.h"
 
 namespace vagt::services {
 namespace {
@@ -35,14 +36,35 @@ absl::StatusOr<v1::CommandResult> OnCall(
   return ToCommandResult(stream, result);
 }
 
+// A call is logged while or soon after it comes in: a time far from now is a
+// typing error (a day off, a wrong clock), refused before it misleads a review.
+constexpr absl::Duration kMaxReceivedAhead = absl::Minutes(5);
+constexpr absl::Duration kMaxReceivedBehind = absl::Hours(7 * 24);
+
+absl::Status CheckReceivedAt(const google::protobuf::Timestamp& received_at,
+                             absl::Time now) {
+  if (!IsValidTimestamp(received_at)) {
+    return absl::InvalidArgumentError("received_at: not a valid time");
+  }
+  const absl::Time at = ToTime(received_at);
+  if (at > now + kMaxReceivedAhead) {
+    return absl::InvalidArgumentError(
+        "received_at: in the future (more than 5 minutes from now)");
+  }
+  if (at < now - kMaxReceivedBehind) {
+    return absl::InvalidArgumentError("received_at: more than 7 days ago");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::ReceiveCallResponse> Receive(
     eventstore::EventStore& store, const Clock& clock,
     const grpc::ServerContext& context, const v1::ReceiveCallRequest& request) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
   if (request.has_received_at()) {
-    ctx.now = absl::FromUnixSeconds(request.received_at().seconds()) +
-              absl::Nanoseconds(request.received_at().nanos());
+    RETURN_IF_ERROR(CheckReceivedAt(request.received_at(), ctx.now));
+    ctx.now = ToTime(request.received_at());
   }
   const std::string call_id = IdFromRequest("call", ctx.request_id);
   const std::string stream = CallStreamId(call_id);

@@ -1,10 +1,18 @@
 #include "services/calls/call_state.h"
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/status_macros.h"
+#include "eventstore/validation.h"
+#include "services/citizens/citizen_state.h"
 #include "services/common/field_checks.h"
+#include "services/common/timestamps.h"
+#include "services/lines/line_state.h"
 
 namespace vagt::services {
 namespace {
+
+// More escalations than this from one call is a client error, not a night.
+constexpr int kMaxEscalationsPerCall = 50;
 
 absl::Status RequireOpen(const CallState& call, absl::string_view command) {
   switch (call.phase()) {
@@ -61,6 +69,11 @@ Decision DecideReceive(const CallState& call, const std::string& call_id,
   if (request.line_id().empty()) {
     return absl::InvalidArgumentError("line_id: required");
   }
+  RETURN_IF_ERROR(
+      eventstore::ValidateStreamId(LineStreamId(request.line_id()), "line_id"));
+  if (!request.citizen_ref().empty()) {
+    RETURN_IF_ERROR(ValidateCitizenRef(request.citizen_ref()));
+  }
   if (request.caller_kind() == v1::CALLER_KIND_UNSPECIFIED ||
       !v1::CallerKind_IsValid(request.caller_kind())) {
     return absl::InvalidArgumentError(
@@ -75,11 +88,14 @@ Decision DecideReceive(const CallState& call, const std::string& call_id,
     return absl::InvalidArgumentError(
         "citizen_ref: must be empty for an anonymous caller");
   }
-  if (absl::Status s = CheckText(request.details().reason(), "details.reason",
-                                 /*required=*/false);
-      !s.ok()) {
-    return s;
-  }
+  const v1::CallReceivedSensitive& details = request.details();
+  RETURN_IF_ERROR(CheckText(details.reason(), "details.reason", false));
+  RETURN_IF_ERROR(
+      CheckText(details.caller_name(), "details.caller_name", false));
+  RETURN_IF_ERROR(
+      CheckText(details.caller_phone(), "details.caller_phone", false));
+  RETURN_IF_ERROR(
+      CheckText(details.caller_relation(), "details.caller_relation", false));
   v1::EventPayload payload;
   v1::CallReceived* e = payload.mutable_call_received();
   e->set_call_id(call_id);
@@ -150,10 +166,9 @@ Decision DecideCrisisPlanConsulted(
     return absl::InvalidArgumentError(
         "result: required (consulted, no_plan, not_permitted)");
   }
-  if (absl::Status s = CheckText(request.note(), "note", /*required=*/false);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckText(request.note(), "note", /*required=*/false));
+  RETURN_IF_ERROR(CheckId(request.crisis_plan_event_id(),
+                          "crisis_plan_event_id", /*required=*/false));
   v1::EventPayload payload;
   v1::CallCrisisPlanConsulted* e = payload.mutable_call_crisis_plan_consulted();
   e->set_call_id(request.call_id());
@@ -178,6 +193,27 @@ Decision DecideClose(const CallState& call,
     return absl::InvalidArgumentError(
         "follow_up: when needed, owner.id and due_at are required");
   }
+  if (!follow_up.needed() &&
+      (follow_up.has_owner() || follow_up.has_due_at())) {
+    return absl::InvalidArgumentError(
+        "follow_up: owner and due_at are set only when follow-up is needed");
+  }
+  if (follow_up.has_due_at() && !IsValidTimestamp(follow_up.due_at())) {
+    return absl::InvalidArgumentError("follow_up.due_at: not a valid time");
+  }
+  RETURN_IF_ERROR(CheckId(follow_up.owner().id(), "follow_up.owner.id",
+                          /*required=*/false));
+  if (request.escalation_ids_size() > kMaxEscalationsPerCall) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("escalation_ids: at most ", kMaxEscalationsPerCall));
+  }
+  for (int i = 0; i < request.escalation_ids_size(); ++i) {
+    RETURN_IF_ERROR(CheckId(request.escalation_ids(i),
+                            absl::StrCat("escalation_ids[", i, "]"),
+                            /*required=*/true));
+  }
+  RETURN_IF_ERROR(CheckText(request.details().follow_up_task(),
+                            "details.follow_up_task", /*required=*/false));
   if (absl::Status s = CheckText(request.details().summary(), "details.summary",
                                  /*required=*/false);
       !s.ok()) {

@@ -1,5 +1,6 @@
 // CallService through gRPC: every transition of the call's state machine,
 // field-naming errors, retries and a race between two closes.
+#include <functional>
 #include <latch>
 #include <thread>
 
@@ -177,6 +178,56 @@ TEST_F(CallServiceTest, MissingFieldsAreNamedAndChangeNothing) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
   EXPECT_EQ(server_.store().LastPosition(), before);
+}
+
+TEST_F(CallServiceTest, ImplausibleReceiveInputIsRefusedNamingTheField) {
+  struct Case {
+    std::function<void(v1::ReceiveCallRequest&)> spoil;
+    std::string field;
+  };
+  const absl::Time now = server_.clock().Now();
+  auto at = [](absl::Time t, v1::ReceiveCallRequest& r) {
+    r.mutable_received_at()->set_seconds(absl::ToUnixSeconds(t));
+  };
+  const Case cases[] = {
+      {[&](auto& r) { at(now + absl::Hours(23), r); }, "received_at"},
+      {[&](auto& r) { at(now - absl::Hours(24 * 30), r); }, "received_at"},
+      {[](auto& r) { r.mutable_received_at()->set_nanos(-5); }, "received_at"},
+      {[](auto& r) { r.set_citizen_ref("Hans Jensen 010180-1234"); },
+       "citizen_ref"},
+      {[](auto& r) { r.set_line_id("ishoj\nbos"); }, "line_id"},
+      {[](auto& r) {
+         r.mutable_details()->set_caller_name(std::string(9000, 'n'));
+       },
+       "details.caller_name"},
+  };
+  for (const Case& c : cases) {
+    v1::ReceiveCallRequest r;
+    r.set_request_id(NextRequestId());
+    r.set_line_id("ishoj-bos");
+    r.set_caller_kind(v1::CALLER_KIND_CITIZEN);
+    r.set_channel(v1::CONTACT_CHANNEL_PHONE);
+    c.spoil(r);
+    v1::ReceiveCallResponse response;
+    grpc::Status s = calls_->ReceiveCall(As().get(), r, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_THAT(s.error_message(), HasSubstr(c.field));
+    EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr("Jensen")));
+  }
+  EXPECT_EQ(server_.store().LastPosition(), 0u);
+}
+
+TEST_F(CallServiceTest, FollowUpDetailsWithoutFollowUpAreRefused) {
+  const std::string call_id = CallIn(Phase::kOpen);
+  v1::CloseCallRequest r;
+  r.set_request_id(NextRequestId());
+  r.set_call_id(call_id);
+  r.set_outcome(v1::CALL_OUTCOME_RESOLVED_ON_CALL);
+  r.mutable_follow_up()->mutable_owner()->set_id("worker:bo");
+  v1::CommandResult result;
+  grpc::Status s = calls_->CloseCall(As().get(), r, &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("follow_up"));
 }
 
 TEST_F(CallServiceTest, RetriedReceiveNamesTheSameCallAndAppendsNothing) {
