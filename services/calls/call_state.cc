@@ -201,8 +201,9 @@ Decision DecideClose(const CallState& call,
   if (follow_up.has_due_at() && !IsValidTimestamp(follow_up.due_at())) {
     return absl::InvalidArgumentError("follow_up.due_at: not a valid time");
   }
-  RETURN_IF_ERROR(CheckId(follow_up.owner().id(), "follow_up.owner.id",
-                          /*required=*/false));
+  if (follow_up.has_owner()) {
+    RETURN_IF_ERROR(CheckParty(follow_up.owner(), "follow_up.owner"));
+  }
   if (request.escalation_ids_size() > kMaxEscalationsPerCall) {
     return absl::InvalidArgumentError(
         absl::StrCat("escalation_ids: at most ", kMaxEscalationsPerCall));

@@ -5,6 +5,7 @@
 //   RETURN_IF_ERROR(CheckText(request.reason(), "reason", /*required=*/true));
 //   RETURN_IF_ERROR(CheckId(item.call_id(), absl::StrCat("items[", i,
 //                           "].call_id"), /*required=*/true));
+//   RETURN_IF_ERROR(CheckParty(request.offered_to(), "offered_to"));
 #ifndef VAGT_SERVICES_COMMON_FIELD_CHECKS_H_
 #define VAGT_SERVICES_COMMON_FIELD_CHECKS_H_
 
@@ -12,8 +13,10 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "vagt/v1/events.pb.h"
 
 namespace vagt::services {
 
@@ -60,6 +63,54 @@ inline absl::Status CheckId(const std::string& id, absl::string_view field,
     }
   }
   return absl::OkStatus();
+}
+
+// Party ids have the form and limit of an actor (EventEnvelope.actor), since
+// a party id is compared with the actor; display names are bounded alike.
+inline constexpr size_t kPartyIdMaxBytes = 256;
+
+// Whether `actor` (or a party id) names a team worker: "worker:<x>".
+inline bool IsWorkerId(absl::string_view id) {
+  return id.size() > 7 && absl::StartsWith(id, "worker:");
+}
+
+// Whether `id` names a partner organisation: "partner:<x>".
+inline bool IsPartnerId(absl::string_view id) {
+  return id.size() > 8 && absl::StartsWith(id, "partner:");
+}
+
+// The one rule for a Party in a request: a known kind, and an id that agrees
+// with it: "worker:<x>" exactly when the kind is PARTY_KIND_TEAM_WORKER,
+// "partner:<x>" for every partner kind (night partner, social emergency
+// service, psychiatric emergency, police, other partner). Who a party is, and
+// so what it may see, follows from both, so neither may contradict the other.
+// `display_name` is optional and bounded.
+inline absl::Status CheckParty(const v1::Party& party,
+                               absl::string_view field) {
+  if (party.kind() == v1::PARTY_KIND_UNSPECIFIED ||
+      !v1::PartyKind_IsValid(party.kind())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".kind: required, a known party kind"));
+  }
+  const std::string id_field = absl::StrCat(field, ".id");
+  if (absl::Status s =
+          CheckId(party.id(), id_field, /*required=*/true, kPartyIdMaxBytes);
+      !s.ok()) {
+    return s;
+  }
+  if (party.kind() == v1::PARTY_KIND_TEAM_WORKER) {
+    if (!IsWorkerId(party.id())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          id_field, ": must be \"worker:<id>\" for a TEAM_WORKER"));
+    }
+  } else if (!IsPartnerId(party.id())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(id_field, ": must be \"partner:<id>\" for a ",
+                     v1::PartyKind_Name(party.kind()),
+                     " (only a TEAM_WORKER is a \"worker:\")"));
+  }
+  return CheckId(party.display_name(), absl::StrCat(field, ".display_name"),
+                 /*required=*/false, kPartyIdMaxBytes);
 }
 
 }  // namespace vagt::services

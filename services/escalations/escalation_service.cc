@@ -147,13 +147,14 @@ grpc::Status EscalationService::Resolve(
 grpc::Status EscalationService::Cancel(
     grpc::ServerContext* context, const v1::CancelEscalationRequest* request,
     v1::CommandResult* response) {
-  return Answer(OnEscalation(store_, clock_, *context, *request,
-                             v1::EventPayload::kEscalationCancelled,
-                             [&](const EscalationState& escalation,
-                                 const CommandContext&) {
-                               return DecideCancel(escalation, *request);
-                             }),
-                response);
+  return Answer(
+      OnEscalation(
+          store_, clock_, *context, *request,
+          v1::EventPayload::kEscalationCancelled,
+          [&](const EscalationState& escalation, const CommandContext& ctx) {
+            return DecideCancel(escalation, *request, ctx.actor);
+          }),
+      response);
 }
 
 }  // namespace vagt::services

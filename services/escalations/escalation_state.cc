@@ -4,7 +4,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "eventstore/event_store.h"
 #include "eventstore/status_macros.h"
 #include "services/common/field_checks.h"
 #include "services/common/timestamps.h"
@@ -84,12 +83,6 @@ absl::Status CheckLevel(v1::EscalationLevel level, absl::string_view field) {
 absl::StatusOr<v1::Party> TargetAt(v1::EscalationLevel level,
                                    const v1::Party& party,
                                    absl::string_view field) {
-  // A party id has the form and limit of an actor (EventEnvelope.actor).
-  RETURN_IF_ERROR(CheckId(party.id(), absl::StrCat(field, ".id"),
-                          /*required=*/true, eventstore::kMaxMetadataBytes));
-  RETURN_IF_ERROR(CheckId(party.display_name(),
-                          absl::StrCat(field, ".display_name"),
-                          /*required=*/false, eventstore::kMaxMetadataBytes));
   const v1::PartyKind kind = KindForLevel(level);
   if (party.kind() != v1::PARTY_KIND_UNSPECIFIED && party.kind() != kind) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -98,6 +91,9 @@ absl::StatusOr<v1::Party> TargetAt(v1::EscalationLevel level,
   }
   v1::Party target = party;
   target.set_kind(kind);
+  // The shared party rule, on the kind the level gives: a BACKUP target is a
+  // "worker:", every other level's a "partner:".
+  RETURN_IF_ERROR(CheckParty(target, field));
   return target;
 }
 
@@ -135,6 +131,14 @@ absl::StatusOr<v1::Party> AnsweringTarget(const EscalationState& escalation,
         absl::StrCat("level: the escalation is no longer at ",
                      v1::EscalationLevel_Name(level), "; it is now at ",
                      v1::EscalationLevel_Name(escalation.level())));
+  }
+  // Only a team worker records an answer given outside the system (the duty
+  // worker noting what the police said on the phone); a partner answers for
+  // itself.
+  if (!on_behalf_of.empty() && !IsWorkerId(actor)) {
+    return absl::FailedPreconditionError(
+        "on_behalf_of: only a team worker (x-vagt-actor \"worker:<id>\") may "
+        "record an answer on another party's behalf");
   }
   const std::string& answering = on_behalf_of.empty() ? actor : on_behalf_of;
   if (answering != escalation.target().id()) {
@@ -343,6 +347,16 @@ Decision DecideDecline(const EscalationState& escalation,
         "other)");
   }
   RETURN_IF_ERROR(CheckLevel(request.next_level(), "next_level"));
+  // A decline climbs, so the escalation never stalls on the ladder: a higher
+  // level, or the same level only at the top (another police party).
+  if (request.next_level() < escalation.level() ||
+      (request.next_level() == escalation.level() &&
+       escalation.level() != v1::ESCALATION_LEVEL_POLICE)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "next_level: must be above ",
+        v1::EscalationLevel_Name(escalation.level()),
+        " (a decline climbs; the same level only at POLICE, the top)"));
+  }
   ASSIGN_OR_RETURN(
       v1::Party next,
       TargetAt(request.next_level(), request.next_target(), "next_target"));
@@ -401,12 +415,20 @@ Decision DecideResolve(const EscalationState& escalation,
 }
 
 Decision DecideCancel(const EscalationState& escalation,
-                      const v1::CancelEscalationRequest& request) {
+                      const v1::CancelEscalationRequest& request,
+                      const std::string& actor) {
   RETURN_IF_ERROR(RequirePhase(escalation,
                                {EscalationState::Phase::kAwaitingAck,
                                 EscalationState::Phase::kAcknowledged,
                                 EscalationState::Phase::kAccepted},
                                "cancelling"));
+  // The target would otherwise end the escalation without it climbing: it
+  // declines (naming who is next) or, once accepted, resolves.
+  if (actor == escalation.target().id()) {
+    return absl::FailedPreconditionError(
+        "x-vagt-actor: the escalation's current target may not cancel it "
+        "(decline it, so it climbs, or resolve it)");
+  }
   RETURN_IF_ERROR(CheckText(request.details().reason(), "details.reason",
                             /*required=*/true));
   v1::EventPayload payload;

@@ -69,7 +69,8 @@ const char* PhaseName(EscalationState::Phase phase);
 Decision DecideRaise(const EscalationState& escalation, const CallState& call,
                      const std::string& escalation_id,
                      const v1::RaiseEscalationRequest& request, absl::Time now);
-// `actor` answers, or records the answer of request.on_behalf_of.
+// `actor` answers, or records the answer of request.on_behalf_of (then
+// `actor` must be a team worker, "worker:<id>").
 Decision DecideAcknowledge(const EscalationState& escalation,
                            const v1::AcknowledgeEscalationRequest& request,
                            const std::string& actor);
@@ -82,8 +83,10 @@ Decision DecideDecline(const EscalationState& escalation,
 Decision DecideResolve(const EscalationState& escalation,
                        const v1::ResolveEscalationRequest& request,
                        const std::string& actor);
+// `actor` may be anyone but the current target (who declines instead).
 Decision DecideCancel(const EscalationState& escalation,
-                      const v1::CancelEscalationRequest& request);
+                      const v1::CancelEscalationRequest& request,
+                      const std::string& actor);
 
 }  // namespace vagt::services
 

@@ -16,10 +16,6 @@ namespace {
 
 // Items of one handover note: a long evening has tens.
 constexpr int kMaxNoteItems = 200;
-// Party ids follow the store's rule for actors, since a party id is compared
-// with the actor; display names are bounded like ids.
-constexpr size_t kMaxPartyIdBytes = 256;
-constexpr size_t kMaxDisplayNameBytes = 256;
 
 using Note = google::protobuf::RepeatedPtrField<v1::HandoverItem>;
 
@@ -29,39 +25,40 @@ Decision One(v1::EventPayload payload) {
   return out;
 }
 
-// `party` names one of `kinds` (spelled out in `kinds_text` for the message)
-// by id.
-absl::Status CheckParty(const v1::Party& party, absl::string_view field,
-                        std::initializer_list<v1::PartyKind> kinds,
-                        absl::string_view kinds_text) {
+// `party` is one of `kinds` (spelled out in `kinds_text` for the message),
+// and passes the shared party rule (CheckParty: its id agrees with its kind).
+absl::Status CheckPartyOf(const v1::Party& party, absl::string_view field,
+                          std::initializer_list<v1::PartyKind> kinds,
+                          absl::string_view kinds_text) {
   bool allowed = false;
   for (v1::PartyKind kind : kinds) allowed = allowed || party.kind() == kind;
   if (!allowed) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ".kind: must be ", kinds_text));
   }
-  RETURN_IF_ERROR(CheckId(party.id(), absl::StrCat(field, ".id"),
-                          /*required=*/true, kMaxPartyIdBytes));
-  return CheckId(party.display_name(), absl::StrCat(field, ".display_name"),
-                 /*required=*/false, kMaxDisplayNameBytes);
+  return CheckParty(party, field);
 }
 
-// The caller as a team worker: the default holder.
-v1::Party TeamWorker(const std::string& actor) {
+// `request_holder` when set (a team worker), else the caller, who must then
+// be a team worker ("worker:<id>"): a partner never holds the line as one.
+absl::StatusOr<v1::Party> HolderOf(bool has_holder,
+                                   const v1::Party& request_holder,
+                                   const std::string& actor,
+                                   absl::string_view command) {
+  if (has_holder) {
+    RETURN_IF_ERROR(CheckPartyOf(request_holder, "holder",
+                                 {v1::PARTY_KIND_TEAM_WORKER}, "TEAM_WORKER"));
+    return request_holder;
+  }
+  if (!IsWorkerId(actor)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "x-vagt-actor: only a team worker (\"worker:<id>\") holds the line; ",
+        command, " by anyone else must name the team worker in holder"));
+  }
   v1::Party party;
   party.set_kind(v1::PARTY_KIND_TEAM_WORKER);
   party.set_id(actor);
   return party;
-}
-
-// `request_holder` when set (a team worker), else the caller.
-absl::StatusOr<v1::Party> HolderOf(bool has_holder,
-                                   const v1::Party& request_holder,
-                                   const std::string& actor) {
-  if (!has_holder) return TeamWorker(actor);
-  RETURN_IF_ERROR(CheckParty(request_holder, "holder",
-                             {v1::PARTY_KIND_TEAM_WORKER}, "TEAM_WORKER"));
-  return request_holder;
 }
 
 absl::Status CheckNote(const Note& items) {
@@ -176,12 +173,13 @@ absl::StatusOr<Note> NoteForTeamWorker(const Note& items,
   return note;
 }
 
-// The note as recorded for the night partner, who sees an item about a
-// citizen only under a consent (whose id is recorded), and every item about
-// no citizen. Requires CheckNote(items).
-absl::StatusOr<Note> NoteForNightPartner(const Note& items,
-                                         CitedCitizenLookup cited,
-                                         ConsentLookup consent) {
+// The note as recorded for any recipient that is not a team worker (the
+// night partner), who sees an item about a citizen only under a consent
+// (whose id is recorded), and every item about no citizen. Requires
+// CheckNote(items).
+absl::StatusOr<Note> NoteUnderConsent(const Note& items,
+                                      CitedCitizenLookup cited,
+                                      ConsentLookup consent) {
   ASSIGN_OR_RETURN(Note note, NoteForTeamWorker(items, cited));
   absl::flat_hash_map<std::string, std::optional<std::string>> by_citizen;
   for (v1::HandoverItem& item : note) {
@@ -272,9 +270,9 @@ void LineState::Apply(const v1::EventEnvelope& event) {
       break;
     case v1::EventPayload::kLineHandoverAccepted:
       holder_ = p.line_handover_accepted().accepted_by();
-      phase_ = holder_.kind() == v1::PARTY_KIND_NIGHT_PARTNER
-                   ? Phase::kHeldByNight
-                   : Phase::kHeld;
+      phase_ = holder_.kind() == v1::PARTY_KIND_TEAM_WORKER
+                   ? Phase::kHeld
+                   : Phase::kHeldByNight;
       break;
     case v1::EventPayload::kLineHandoverDeclined:
     case v1::EventPayload::kLineHandoverWithdrawn:
@@ -312,8 +310,9 @@ Decision DecideTakeLine(const LineState& line,
         "reason: required (line_opened, holder_unreachable, "
         "reassigned_by_leader)");
   }
-  ASSIGN_OR_RETURN(v1::Party holder,
-                   HolderOf(request.has_holder(), request.holder(), actor));
+  ASSIGN_OR_RETURN(
+      v1::Party holder,
+      HolderOf(request.has_holder(), request.holder(), actor, "TakeLine"));
   const bool opening =
       request.reason() == v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED;
   if (line.phase() == LineState::Phase::kUncovered && !opening) {
@@ -347,9 +346,9 @@ Decision DecideOfferHandover(const LineState& line,
                              const std::string& handover_id, absl::Time now,
                              CitedCitizenLookup cited, ConsentLookup consent) {
   RETURN_IF_ERROR(
-      CheckParty(request.offered_to(), "offered_to",
-                 {v1::PARTY_KIND_TEAM_WORKER, v1::PARTY_KIND_NIGHT_PARTNER},
-                 "TEAM_WORKER or NIGHT_PARTNER"));
+      CheckPartyOf(request.offered_to(), "offered_to",
+                   {v1::PARTY_KIND_TEAM_WORKER, v1::PARTY_KIND_NIGHT_PARTNER},
+                   "TEAM_WORKER or NIGHT_PARTNER"));
   RETURN_IF_ERROR(CheckNote(request.items()));
   if (request.has_respond_by() && (!IsValidTimestamp(request.respond_by()) ||
                                    ToTime(request.respond_by()) < now)) {
@@ -360,12 +359,13 @@ Decision DecideOfferHandover(const LineState& line,
   if (request.offered_to().id() == line.holder().id()) {
     return absl::FailedPreconditionError("offered_to: already holds the line");
   }
+  // Fail-safe: every recipient but a team worker (whose id CheckParty has
+  // tied to its kind) sees items about a citizen only under a consent.
   Note note;
-  if (request.offered_to().kind() == v1::PARTY_KIND_NIGHT_PARTNER) {
-    ASSIGN_OR_RETURN(note,
-                     NoteForNightPartner(request.items(), cited, consent));
-  } else {
+  if (request.offered_to().kind() == v1::PARTY_KIND_TEAM_WORKER) {
     ASSIGN_OR_RETURN(note, NoteForTeamWorker(request.items(), cited));
+  } else {
+    ASSIGN_OR_RETURN(note, NoteUnderConsent(request.items(), cited, consent));
   }
   v1::EventPayload payload;
   v1::LineHandoverOffered* e = payload.mutable_line_handover_offered();
@@ -448,12 +448,13 @@ Decision DecidePassToNightPartner(const LineState& line,
                                   const std::string& handover_id,
                                   CitedCitizenLookup cited,
                                   ConsentLookup consent) {
-  RETURN_IF_ERROR(CheckParty(request.night_partner(), "night_partner",
-                             {v1::PARTY_KIND_NIGHT_PARTNER}, "NIGHT_PARTNER"));
+  RETURN_IF_ERROR(CheckPartyOf(request.night_partner(), "night_partner",
+                               {v1::PARTY_KIND_NIGHT_PARTNER},
+                               "NIGHT_PARTNER"));
   RETURN_IF_ERROR(CheckNote(request.items()));
   RETURN_IF_ERROR(RequireHeldBy(line, actor, "PassToNightPartner"));
   ASSIGN_OR_RETURN(Note note,
-                   NoteForNightPartner(request.items(), cited, consent));
+                   NoteUnderConsent(request.items(), cited, consent));
   v1::EventPayload payload;
   v1::LineCoveragePassedToNightPartner* e =
       payload.mutable_line_coverage_passed_to_night_partner();
@@ -470,8 +471,9 @@ Decision DecideTakeBack(const LineState& line,
                         const std::string& actor,
                         const std::string& handover_id,
                         CitedCitizenLookup cited) {
-  ASSIGN_OR_RETURN(v1::Party holder,
-                   HolderOf(request.has_holder(), request.holder(), actor));
+  ASSIGN_OR_RETURN(
+      v1::Party holder,
+      HolderOf(request.has_holder(), request.holder(), actor, "TakeBack"));
   RETURN_IF_ERROR(CheckNote(request.items()));
   if (line.phase() != LineState::Phase::kHeldByNight) {
     return absl::FailedPreconditionError(
@@ -496,8 +498,8 @@ Decision DecideTakeBack(const LineState& line,
 
 Decision DecideAssignBackup(const LineState& /*line*/,
                             const v1::AssignBackupRequest& request) {
-  RETURN_IF_ERROR(CheckParty(request.backup(), "backup",
-                             {v1::PARTY_KIND_TEAM_WORKER}, "TEAM_WORKER"));
+  RETURN_IF_ERROR(CheckPartyOf(request.backup(), "backup",
+                               {v1::PARTY_KIND_TEAM_WORKER}, "TEAM_WORKER"));
   if (!request.has_starts_at() || !IsValidTimestamp(request.starts_at())) {
     return absl::InvalidArgumentError("starts_at: required, a valid time");
   }

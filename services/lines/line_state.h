@@ -57,7 +57,8 @@ using Decision = absl::StatusOr<std::vector<v1::EventPayload>>;
 
 // The id of a consent in force now that lets the recipient of a handover
 // note see the items about `citizen_ref`; nullopt when there is none. Called
-// only for a handover to the night partner, once per item with a citizen.
+// for a handover to any recipient that is not a team worker (the night
+// partner), once per citizen the note's items are about.
 using ConsentLookup =
     absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(
         const std::string& citizen_ref)>;
@@ -77,6 +78,12 @@ using CitedCitizenLookup =
 
 // `actor` is the caller (x-vagt-actor); `handover_id` the id derived from the
 // request id; `line_id` of the request is validated by the caller.
+//
+// Every Party in a request passes CheckParty (field_checks.h): its id is
+// "worker:<id>" exactly when its kind is TEAM_WORKER, "partner:<id>" for the
+// partner kinds. TakeLine and TakeBack without `holder` make the caller the
+// holder, so the caller must then be a team worker (FAILED_PRECONDITION
+// naming x-vagt-actor otherwise).
 //
 // A handover note is recorded with every item that cites a call or an
 // escalation about the citizen that stream records: a citizen_ref the client

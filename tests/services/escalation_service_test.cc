@@ -3,7 +3,9 @@
 // validation, retries by request id, and two parties accepting at once.
 #include <functional>
 #include <latch>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -563,6 +565,143 @@ TEST_F(EscalationServiceTest, DeclineAtTopOfLadderGoesToAnotherPartySameLevel) {
   EXPECT_TRUE(Decline(raised.escalation_id(), "decline-2", "partner:politi-1",
                       v1::ESCALATION_LEVEL_POLICE, "partner:politi-2", &result)
                   .ok());
+}
+
+// A decline that does not climb (or climbs down) would let the escalation
+// go round between parties that each decline it.
+TEST_F(EscalationServiceTest, DeclineMustClimbUnlessAtTheTopOfTheLadder) {
+  std::string target;
+  const std::string id = Reach(State::kAwaitingAckAfterDecline, "esc", &target);
+  ASSERT_EQ(target, kNightPartner);
+  const size_t before = Stream(id).size();
+  v1::CommandResult result;
+  const std::pair<v1::EscalationLevel, const char*> not_up[] = {
+      {v1::ESCALATION_LEVEL_NIGHT_PARTNER, "partner:andet-natteravn"},
+      {v1::ESCALATION_LEVEL_BACKUP, kBackup},
+  };
+  int n = 0;
+  for (const auto& [level, next] : not_up) {
+    SCOPED_TRACE(v1::EscalationLevel_Name(level));
+    grpc::Status s = Decline(id, absl::StrCat("down-", ++n), kNightPartner,
+                             level, next, &result);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr("next_level"));
+  }
+  EXPECT_EQ(Stream(id).size(), before);
+
+  // At BACKUP, another backup worker is not a climb either.
+  const std::string at_backup = RaiseToBackup("esc-backup");
+  grpc::Status s = Decline(at_backup, "sideways", kBackup,
+                           v1::ESCALATION_LEVEL_BACKUP, "worker:carl", &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("next_level"));
+  EXPECT_EQ(Stream(at_backup).size(), 1u);
+
+  ASSERT_TRUE(Decline(id, "up", kNightPartner, v1::ESCALATION_LEVEL_POLICE,
+                      "partner:politi-1", &result)
+                  .ok());
+  EXPECT_EQ(Stream(id).back().payload().escalation_declined().to_level(),
+            v1::ESCALATION_LEVEL_POLICE);
+}
+
+// The target that cancels ends the escalation without it climbing; it
+// declines instead (or resolves what it accepted).
+TEST_F(EscalationServiceTest, CurrentTargetMayNotCancelTheEscalation) {
+  v1::CommandResult result;
+  auto cancel = [&](const std::string& id, const std::string& actor) {
+    v1::CancelEscalationRequest r;
+    r.set_request_id(absl::StrCat("cancel-", id, "-", actor));
+    r.set_escalation_id(id);
+    r.mutable_details()->set_reason("har ikke tid");
+    return escalations_->Cancel(ServiceTestServer::As(actor).get(), r, &result);
+  };
+  for (State state : {State::kAwaitingAck, State::kAcknowledged,
+                      State::kAccepted, State::kAwaitingAckAfterDecline}) {
+    SCOPED_TRACE(Name(state));
+    std::string target;
+    const std::string id =
+        Reach(state, absl::StrCat("s", static_cast<int>(state)), &target);
+    const size_t before = Stream(id).size();
+    grpc::Status s = cancel(id, target);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_THAT(s.error_message(), HasSubstr("target"));
+    EXPECT_EQ(Stream(id).size(), before);
+    EXPECT_TRUE(cancel(id, kDutyWorker).ok());
+  }
+}
+
+// on_behalf_of records an answer a party gave by phone; only a team worker
+// (the duty worker) records one, never a partner for someone else.
+TEST_F(EscalationServiceTest, OnlyATeamWorkerMayAnswerOnAnothersBehalf) {
+  std::string target;
+  const std::string id = Reach(State::kAwaitingAckAfterDecline, "esc", &target);
+  v1::CommandResult result;
+  for (const char* actor : {kEmergencyService, kNightPartner}) {
+    SCOPED_TRACE(actor);
+    v1::AcknowledgeEscalationRequest r;
+    r.set_request_id(absl::StrCat("ack-", actor));
+    r.set_escalation_id(id);
+    r.set_on_behalf_of(kNightPartner);
+    grpc::Status s = escalations_->Acknowledge(
+        ServiceTestServer::As(actor).get(), r, &result);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_THAT(s.error_message(), HasSubstr("on_behalf_of"));
+  }
+  v1::DeclineEscalationRequest decline;
+  decline.set_request_id("decline-behalf");
+  decline.set_escalation_id(id);
+  decline.set_on_behalf_of(kNightPartner);
+  decline.set_reason(v1::ESCALATION_DECLINE_REASON_NO_CAPACITY);
+  decline.set_next_level(v1::ESCALATION_LEVEL_POLICE);
+  decline.mutable_next_target()->set_id("partner:politi-1");
+  grpc::Status s = escalations_->Decline(
+      ServiceTestServer::As(kEmergencyService).get(), decline, &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(), HasSubstr("on_behalf_of"));
+  EXPECT_EQ(Stream(id).size(), 2u);
+
+  v1::AcceptEscalationRequest accept;
+  accept.set_request_id("accept-behalf");
+  accept.set_escalation_id(id);
+  accept.set_on_behalf_of(kNightPartner);
+  ASSERT_TRUE(
+      escalations_
+          ->Accept(ServiceTestServer::As(kDutyWorker).get(), accept, &result)
+          .ok());
+  EXPECT_EQ(
+      Stream(id).back().payload().escalation_accepted().accepted_by().id(),
+      kNightPartner);
+}
+
+TEST_F(EscalationServiceTest, TargetIdMustAgreeWithTheKindOfItsLevel) {
+  const std::string call_id = OpenCall("call-1");
+  const uint64_t before = server_.store().LastPosition();
+  const std::pair<v1::EscalationLevel, const char*> mismatched[] = {
+      {v1::ESCALATION_LEVEL_BACKUP, "partner:natpartner"},
+      {v1::ESCALATION_LEVEL_NIGHT_PARTNER, kBackup},
+      {v1::ESCALATION_LEVEL_POLICE, kDutyWorker},
+  };
+  int n = 0;
+  for (const auto& [level, id] : mismatched) {
+    SCOPED_TRACE(v1::EscalationLevel_Name(level));
+    v1::RaiseEscalationRequest r = ToBackup(absl::StrCat("esc-", ++n), call_id);
+    r.set_level(level);
+    r.mutable_target()->set_id(id);
+    v1::RaiseEscalationResponse response;
+    grpc::Status s = Raise(r, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr("target.id"));
+  }
+  EXPECT_EQ(server_.store().LastPosition(), before);
+
+  const std::string id = RaiseToBackup("esc-ok");
+  v1::CommandResult result;
+  grpc::Status s = Decline(id, "decline-1", kBackup,
+                           v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE,
+                           "worker:carl", &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), HasSubstr("next_target.id"));
+  EXPECT_EQ(Stream(id).size(), 1u);
 }
 
 TEST_F(EscalationServiceTest, CommandsWithMissingFieldsNameTheField) {

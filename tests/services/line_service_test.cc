@@ -7,12 +7,15 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
+#include "services/common/field_checks.h"
 #include "services/common/ids.h"
 #include "services/lines/line_state.h"
 #include "tests/services/service_test_server.h"
@@ -1150,6 +1153,152 @@ TEST_F(LineServiceTest, MalformedCommandsNameTheirFields) {
         "backup.kind");
   }
   EXPECT_EQ(server_.store().LastPosition(), last);
+}
+
+// ---------------------------------------------------------------------------
+// Parties: a party's id agrees with its kind, so a partner is never taken
+// for a team worker (who sees every item of a note, consent or not).
+
+TEST(PartyRuleTest, IdMustAgreeWithKindForEveryKind) {
+  using services::CheckParty;
+  auto party = [](v1::PartyKind kind, const std::string& id) {
+    v1::Party p;
+    p.set_kind(kind);
+    p.set_id(id);
+    return p;
+  };
+  EXPECT_TRUE(CheckParty(party(v1::PARTY_KIND_TEAM_WORKER, kBo), "p").ok());
+  for (const char* bad : {"partner:natpartner", "worker:", "bo", "Worker:bo"}) {
+    SCOPED_TRACE(bad);
+    absl::Status s = CheckParty(party(v1::PARTY_KIND_TEAM_WORKER, bad), "p");
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(s.message(), HasSubstr("p.id"));
+    EXPECT_THAT(s.message(), Not(HasSubstr("natpartner")));
+  }
+  for (v1::PartyKind kind :
+       {v1::PARTY_KIND_NIGHT_PARTNER, v1::PARTY_KIND_SOCIAL_EMERGENCY_SERVICE,
+        v1::PARTY_KIND_PSYCHIATRIC_EMERGENCY, v1::PARTY_KIND_POLICE,
+        v1::PARTY_KIND_OTHER_PARTNER}) {
+    SCOPED_TRACE(v1::PartyKind_Name(kind));
+    EXPECT_TRUE(CheckParty(party(kind, "partner:akut-ishoj"), "p").ok());
+    for (const char* bad : {"worker:anna", "partner:", "akut-ishoj"}) {
+      SCOPED_TRACE(bad);
+      absl::Status s = CheckParty(party(kind, bad), "p");
+      EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_THAT(s.message(), HasSubstr("p.id"));
+    }
+  }
+  absl::Status unspecified =
+      CheckParty(party(v1::PARTY_KIND_UNSPECIFIED, kBo), "p");
+  EXPECT_EQ(unspecified.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unspecified.message(), HasSubstr("p.kind"));
+}
+
+// The reviewer's case: a partner offered the line as a "team worker" would
+// have been given every item about a citizen who never consented.
+TEST_F(LineServiceTest, PartnerPosingAsTeamWorkerIsRefusedAndSeesNothing) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  const uint64_t last = server_.store().LastPosition();
+  const std::pair<v1::PartyKind, const char*> posing[] = {
+      {v1::PARTY_KIND_TEAM_WORKER, "partner:natpartner"},
+      {v1::PARTY_KIND_NIGHT_PARTNER, kBo},
+  };
+  for (const auto& [kind, id] : posing) {
+    SCOPED_TRACE(id);
+    v1::Party to;
+    to.set_kind(kind);
+    to.set_id(id);
+    grpc::Status s;
+    EXPECT_FALSE(
+        Offer("l", kAnna, to, &s, {WatchCitizen("citizen-c", "urolig")})
+            .has_value());
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr("offered_to.id"));
+    EXPECT_THAT(s.error_message(), Not(HasSubstr("citizen-c")));
+  }
+  EXPECT_EQ(server_.store().LastPosition(), last);
+  EXPECT_EQ(Fold("l").phase(), Phase::kHeld);
+  EXPECT_EQ(Fold("l").holder().id(), kAnna);
+}
+
+TEST_F(LineServiceTest, EveryPartyInARequestMustHaveAnIdOfItsKind) {
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  ASSERT_TRUE(Take("n", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  ASSERT_TRUE(Pass("n", kAnna).ok());
+  const uint64_t last = server_.store().LastPosition();
+  auto expect_invalid = [](const grpc::Status& s, const std::string& field) {
+    SCOPED_TRACE(field);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(s.error_message(), HasSubstr(field));
+  };
+  {
+    v1::TakeLineRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_line_id("l");
+    r.set_reason(v1::LINE_COVERAGE_TAKE_REASON_REASSIGNED_BY_LEADER);
+    *r.mutable_holder() = Worker("partner:natpartner");
+    v1::CommandResult result;
+    expect_invalid(
+        lines_->TakeLine(ServiceTestServer::As(kCarl).get(), r, &result),
+        "holder.id");
+  }
+  {
+    v1::TakeBackRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_line_id("n");
+    *r.mutable_holder() = Worker("partner:natpartner");
+    v1::LineHandoverResponse response;
+    expect_invalid(
+        lines_->TakeBack(ServiceTestServer::As(kNight).get(), r, &response),
+        "holder.id");
+  }
+  {
+    v1::PassToNightPartnerRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_line_id("l");
+    *r.mutable_night_partner() = NightPartner(kBo);
+    v1::LineHandoverResponse response;
+    expect_invalid(lines_->PassToNightPartner(
+                       ServiceTestServer::As(kAnna).get(), r, &response),
+                   "night_partner.id");
+  }
+  {
+    v1::AssignBackupRequest r;
+    r.set_request_id(NewRequestId());
+    r.set_line_id("l");
+    *r.mutable_backup() = Worker("partner:natpartner");
+    *r.mutable_starts_at() = At(server_.clock().Now());
+    *r.mutable_ends_at() = At(server_.clock().Now() + absl::Hours(1));
+    v1::CommandResult result;
+    expect_invalid(
+        lines_->AssignBackup(ServiceTestServer::As(kAnna).get(), r, &result),
+        "backup.id");
+  }
+  EXPECT_EQ(server_.store().LastPosition(), last);
+}
+
+TEST_F(LineServiceTest, PartnerCannotMakeItselfTheHolderByDefault) {
+  // A partner taking the line without naming a team worker would hold it as
+  // one.
+  grpc::Status opened =
+      Take("l", kNight, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED);
+  EXPECT_EQ(opened.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(opened.error_message(), HasSubstr("x-vagt-actor"));
+  EXPECT_TRUE(Events("l").empty());
+
+  ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
+  grpc::Status over = Take("l", "partner:akut-ishoj",
+                           v1::LINE_COVERAGE_TAKE_REASON_HOLDER_UNREACHABLE);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(over.error_message(), HasSubstr("x-vagt-actor"));
+
+  ASSERT_TRUE(Pass("l", kAnna).ok());
+  const size_t before = Events("l").size();
+  grpc::Status back = TakeBack("l", "partner:other");
+  EXPECT_EQ(back.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(back.error_message(), HasSubstr("x-vagt-actor"));
+  EXPECT_EQ(Events("l").size(), before);
+  EXPECT_EQ(Fold("l").phase(), Phase::kHeldByNight);
 }
 
 // ---------------------------------------------------------------------------
