@@ -58,7 +58,7 @@ int Receive(const ReceiveOptions& o, Session& s) {
   request.set_citizen_ref(o.citizen);
   request.set_channel(o.channel);
   if (!o.at.empty()) {
-    absl::StatusOr<absl::Time> at = ParseLocalTime(o.at, s.now, "--at");
+    absl::StatusOr<absl::Time> at = ParseRecentLocalTime(o.at, s.now, "--at");
     if (!at.ok()) return Output::UsageError(std::string(at.status().message()));
     *request.mutable_received_at() = ToTimestamp(*at);
   }

@@ -45,6 +45,19 @@ absl::StatusOr<absl::Time> ParseLocalTime(const std::string& text,
       "\"tomorrow 10:00\")"));
 }
 
+absl::StatusOr<absl::Time> ParseRecentLocalTime(const std::string& text,
+                                                absl::Time now,
+                                                const std::string& field) {
+  absl::StatusOr<absl::Time> today = ParseLocalTime(text, now, field);
+  if (!today.ok() || *today <= now + absl::Minutes(5)) return today;
+  // Noon of the previous local day: a day back in civil terms, right also
+  // next to a 23- or 25-hour daylight-saving day.
+  const absl::CivilDay yesterday = absl::ToCivilDay(now, LocalZone()) - 1;
+  return ParseLocalTime(
+      text, absl::FromCivil(absl::CivilHour(yesterday) + 12, LocalZone()),
+      field);
+}
+
 absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
                                                      const std::string& field) {
   absl::Duration d;

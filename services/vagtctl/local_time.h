@@ -28,6 +28,12 @@ absl::StatusOr<absl::Time> ParseLocalTime(const std::string& text,
                                           absl::Time now,
                                           const std::string& field);
 
+// Like ParseLocalTime, for when something already happened: a bare "23:50"
+// typed at 00:05 means last night, not tonight.
+absl::StatusOr<absl::Time> ParseRecentLocalTime(const std::string& text,
+                                                absl::Time now,
+                                                const std::string& field);
+
 // Parses a duration such as "10m", "1h30m" or "90s"; it must be positive.
 absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
                                                      const std::string& field);
