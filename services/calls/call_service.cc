@@ -11,13 +11,6 @@
 namespace vagt::services {
 namespace {
 
-absl::StatusOr<std::string> StreamOf(const std::string& call_id) {
-  if (call_id.empty()) return absl::InvalidArgumentError("call_id: required");
-  const std::string stream = CallStreamId(call_id);
-  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "call_id"));
-  return stream;
-}
-
 // A command on an existing call: context, stream, decision, append, result.
 template <typename Request>
 absl::StatusOr<v1::CommandResult> OnCall(
@@ -27,7 +20,7 @@ absl::StatusOr<v1::CommandResult> OnCall(
     Decision (*decide)(const CallState&, const Request&)) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
-  ASSIGN_OR_RETURN(std::string stream, StreamOf(request.call_id()));
+  ASSIGN_OR_RETURN(std::string stream, CallStreamOf(request.call_id()));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
                    Execute<CallState>(store, ctx, stream, recorded,
                                       [&](const CallState& call) {

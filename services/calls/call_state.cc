@@ -40,6 +40,13 @@ std::string CallStreamId(const std::string& call_id) {
   return absl::StrCat("call-", call_id);
 }
 
+absl::StatusOr<std::string> CallStreamOf(const std::string& call_id) {
+  if (call_id.empty()) return absl::InvalidArgumentError("call_id: required");
+  const std::string stream = CallStreamId(call_id);
+  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "call_id"));
+  return stream;
+}
+
 void CallState::Apply(const v1::EventEnvelope& event) {
   const v1::EventPayload& p = event.payload();
   switch (p.event_case()) {

@@ -16,6 +16,10 @@ namespace vagt::services {
 // "call-<call_id>".
 std::string CallStreamId(const std::string& call_id);
 
+// CallStreamId of a call id from a request: INVALID_ARGUMENT naming call_id
+// when it is empty or cannot name a stream.
+absl::StatusOr<std::string> CallStreamOf(const std::string& call_id);
+
 class CallState {
  public:
   enum class Phase { kNone, kOpen, kClosed };

@@ -25,13 +25,6 @@ absl::StatusOr<std::string> EscalationStreamOf(
   return stream;
 }
 
-absl::StatusOr<std::string> CallStreamOf(const std::string& call_id) {
-  if (call_id.empty()) return absl::InvalidArgumentError("call_id: required");
-  const std::string stream = CallStreamId(call_id);
-  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "call_id"));
-  return stream;
-}
-
 // A command on an existing escalation that appends one event of kind
 // `recorded`: context, stream, decision, append, result.
 template <typename Request>
