@@ -93,7 +93,10 @@ absl::StatusOr<AppendResult> RocksEventStore::Append(AppendRequest request) {
     write_mu_.Unlock();
     absl::Status written = CommitGroup(group);
     write_mu_.Lock();
-    if (!written.ok()) append_block_ = std::move(written);
+    if (!written.ok()) {
+      append_block_ = written;
+      if (on_appends_refused_) on_appends_refused_(written);
+    }
   } else {
     for (Writer* member : group) member->result = append_block_;
   }

@@ -36,12 +36,14 @@ RocksEventStore::RocksEventStore(
     Clock* clock, std::unique_ptr<rocksdb::DB> db,
     std::vector<rocksdb::ColumnFamilyHandle*> handles, Families families,
     uint64_t last_position, const keys::Hash& last_hash,
-    absl::Status append_block)
+    absl::Status append_block,
+    std::function<void(const absl::Status&)> on_appends_refused)
     : clock_(clock),
       db_(std::move(db)),
       handles_(std::move(handles)),
       cf_(families),
       append_block_(std::move(append_block)),
+      on_appends_refused_(std::move(on_appends_refused)),
       next_position_(last_position + 1),
       last_hash_(last_hash),
       published_position_(last_position) {}
@@ -125,6 +127,11 @@ absl::StatusOr<uint64_t> RocksEventStore::StreamVersion(
     std::string_view stream_id) const {
   RETURN_IF_ERROR(ValidateStreamId(stream_id));
   return ReadNumber(cf_.stream_heads, stream_id, "a stream head");
+}
+
+absl::Status RocksEventStore::AppendStatus() const {
+  absl::MutexLock lock(&write_mu_);
+  return append_block_;
 }
 
 uint64_t RocksEventStore::LastPosition() const {

@@ -134,6 +134,10 @@ struct Options {
   // Not owned; null means RocksDB's default. Tests pass an Env whose files
   // fail on demand, to check what a failed write does.
   rocksdb::Env* rocksdb_env = nullptr;
+  // Called once, on the appending thread, when a storage failure makes the
+  // store refuse all further appends (see AppendStatus()); e.g. to turn the
+  // server's health check to NOT_SERVING. Must not call back into the store.
+  std::function<void(const absl::Status&)> on_appends_refused;
 };
 
 class EventStore {
@@ -176,6 +180,11 @@ class EventStore {
   // The stream's current version; 0 when it does not exist.
   virtual absl::StatusOr<uint64_t> StreamVersion(
       std::string_view stream_id) const = 0;
+
+  // OK while appends are accepted. Otherwise why every Append now fails:
+  // DATA_LOSS when Open found the log changed outside vagt, UNAVAILABLE after
+  // a failed storage write (until the store is reopened).
+  virtual absl::Status AppendStatus() const = 0;
 
   // Global position of the last acknowledged event; 0 for an empty store.
   virtual uint64_t LastPosition() const = 0;

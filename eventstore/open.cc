@@ -290,7 +290,8 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
   return std::unique_ptr<EventStore>(new RocksEventStore(
       options.clock, std::move(opened.db), std::move(opened.handles), cf,
       recovered->last_position, recovered->last_hash,
-      std::move(recovered->append_block)));
+      std::move(recovered->append_block),
+      std::move(options.on_appends_refused)));
 }
 
 }  // namespace vagt::eventstore

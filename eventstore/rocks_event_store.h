@@ -43,7 +43,8 @@ class RocksEventStore final : public EventStore {
   RocksEventStore(Clock* clock, std::unique_ptr<rocksdb::DB> db,
                   std::vector<rocksdb::ColumnFamilyHandle*> handles,
                   Families families, uint64_t last_position,
-                  const keys::Hash& last_hash, absl::Status append_block);
+                  const keys::Hash& last_hash, absl::Status append_block,
+                  std::function<void(const absl::Status&)> on_appends_refused);
   ~RocksEventStore() override;
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override;
@@ -56,6 +57,7 @@ class RocksEventStore final : public EventStore {
       uint64_t from_position, size_t max_count) const override;
   absl::StatusOr<uint64_t> StreamVersion(
       std::string_view stream_id) const override;
+  absl::Status AppendStatus() const override;
   uint64_t LastPosition() const override;
   uint64_t WaitForAppend(uint64_t after_position,
                          absl::Time deadline) const override;
@@ -91,12 +93,13 @@ class RocksEventStore final : public EventStore {
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const Families cf_;
 
-  absl::Mutex write_mu_;
+  mutable absl::Mutex write_mu_;
   std::deque<Writer*> writers_ ABSL_GUARDED_BY(write_mu_);
   // Not OK once appends must stop: Open found the log changed outside vagt
   // (a new chain head would be written over the damage), or a RocksDB write
   // failed. Every later Append fails with it.
   absl::Status append_block_ ABSL_GUARDED_BY(write_mu_);
+  const std::function<void(const absl::Status&)> on_appends_refused_;
 
   // Leader state: touched only by the current group-commit leader.
   uint64_t next_position_;  // position the next event gets

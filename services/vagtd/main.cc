@@ -7,6 +7,7 @@
 // grace period), then the store closes cleanly.
 #include <signal.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -61,8 +62,16 @@ int main(int argc, char** argv) {
   const sigset_t shutdown_signals = BlockShutdownSignals();
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  // Set once the server runs; a store that stops taking appends turns the
+  // health check to NOT_SERVING so that monitoring sees it at once.
+  std::atomic<grpc::HealthCheckServiceInterface*> health{nullptr};
+  vagt::eventstore::Options options;
+  options.path = data_dir;
+  options.on_appends_refused = [&health](const absl::Status&) {
+    if (auto* h = health.load()) h->SetServingStatus(false);
+  };
   absl::StatusOr<std::unique_ptr<vagt::eventstore::EventStore>> store =
-      vagt::eventstore::EventStore::Open({.path = data_dir});
+      vagt::eventstore::EventStore::Open(std::move(options));
   if (!store.ok()) return Fail(std::string(store.status().message()));
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -79,6 +88,12 @@ int main(int argc, char** argv) {
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return Fail(absl::StrCat("cannot listen on ", listen));
+  }
+  health.store(server->GetHealthCheckService());
+  if (absl::Status appends = (*store)->AppendStatus(); !appends.ok()) {
+    server->GetHealthCheckService()->SetServingStatus(false);
+    std::fprintf(stderr, "vagtd: NOT SERVING appends: %s\n",
+                 std::string(appends.message()).c_str());
   }
   const std::string host = listen.substr(0, listen.rfind(':'));
   std::printf("vagtd listening on %s:%d (event store: %s, %llu events)\n",

@@ -130,6 +130,8 @@ class EventStoreVerifyChain : public EventStoreTest {
         OpenStoreAt(store_path());
     if (!reopened.ok()) return;  // refusing the damaged store is safe
     EventStore& damaged = **reopened;
+    EXPECT_EQ(damaged.AppendStatus().code(), absl::StatusCode::kDataLoss)
+        << "the store opened a damaged log for appends";
     absl::StatusOr<AppendResult> later = damaged.Append(AppendTo(
         "call-later", ExpectedVersion::Any(), {MakeCallReceived("later")}));
     ASSERT_OK_AND_ASSIGN(VerifyReport report, damaged.VerifyChain());

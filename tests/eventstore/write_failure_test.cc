@@ -174,8 +174,14 @@ class EventStoreWriteFailure : public ::testing::TestWithParam<Fault> {
     Options options;
     options.path = path();
     options.rocksdb_env = env_.get();
+    options.on_appends_refused = [this](const absl::Status& why) {
+      refusals_.push_back(why);
+    };
     return EventStore::Open(std::move(options));
   }
+
+  // What on_appends_refused was called with, in order.
+  const std::vector<absl::Status>& refusals() const { return refusals_; }
 
   const std::string& path() const { return path_; }
   FaultyFileSystem& fs() { return *fs_; }
@@ -186,6 +192,7 @@ class EventStoreWriteFailure : public ::testing::TestWithParam<Fault> {
   std::shared_ptr<FaultyFileSystem> fs_ = std::make_shared<FaultyFileSystem>();
   // Outlives every store a test opens on it.
   std::unique_ptr<rocksdb::Env> env_ = rocksdb::NewCompositeEnv(fs_);
+  std::vector<absl::Status> refusals_;
 };
 
 // Checks that `all` holds positions 1..all.size() and that the chain verifies
@@ -229,6 +236,20 @@ void AppendThenFail(EventStore& store, FaultyFileSystem& fs, Fault fault) {
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable)
       << failed.status();
   EXPECT_GT(fs.injected(), 0) << "the fault never fired";
+}
+
+TEST_P(EventStoreWriteFailure, FailedWriteIsReportedOnceThroughAppendStatus) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<EventStore> store, OpenFaulty());
+  EXPECT_OK(store->AppendStatus());
+  ASSERT_NO_FATAL_FAILURE(AppendThenFail(*store, fs(), GetParam()));
+  EXPECT_EQ(store->AppendStatus().code(), absl::StatusCode::kUnavailable);
+  // A refused append later does not report again: once, when it happened.
+  EXPECT_FALSE(store->Append(FailingRequest()).ok());
+  ASSERT_EQ(refusals().size(), 1u);
+  EXPECT_EQ(refusals()[0].code(), absl::StatusCode::kUnavailable);
+  store.reset();
+  ASSERT_OK_AND_ASSIGN(store, OpenFaulty());
+  EXPECT_OK(store->AppendStatus());
 }
 
 TEST_P(EventStoreWriteFailure,

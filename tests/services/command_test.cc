@@ -46,6 +46,7 @@ class InterleavingStore : public EventStore {
       std::string_view stream_id) const override {
     return inner_.StreamVersion(stream_id);
   }
+  absl::Status AppendStatus() const override { return inner_.AppendStatus(); }
   uint64_t LastPosition() const override { return inner_.LastPosition(); }
   uint64_t WaitForAppend(uint64_t after, absl::Time deadline) const override {
     return inner_.WaitForAppend(after, deadline);

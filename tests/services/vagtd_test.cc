@@ -11,11 +11,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "eventstore/event_store.h"
+#include "eventstore/keys.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
+#include "tests/eventstore/raw_store.h"
 #include "tests/support/child_process.h"
 
 namespace vagt {
@@ -135,6 +137,41 @@ TEST_F(Vagtd, ServesHealthAndReflectionAndStopsCleanlyOnSigterm) {
   EXPECT_TRUE(eventstore::EventStore::Open(
                   {.path = dir_ + "/store", .create_if_missing = false})
                   .ok());
+}
+
+TEST_F(Vagtd, StoreChangedOutsideVagtIsServedButNotHealthy) {
+  const std::string path = dir_ + "/store";
+  {
+    auto store = eventstore::EventStore::Open({.path = path});
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (const char* id : {"c1", "c2"}) {
+      eventstore::NewEvent e;
+      e.payload.mutable_call_note_added()->set_call_id(id);
+      eventstore::AppendRequest request;
+      request.stream_id = std::string("call-") + id;
+      request.events.push_back(e);
+      ASSERT_TRUE((*store)->Append(std::move(request)).ok());
+    }
+  }
+  {
+    auto raw = eventstore::testing::RawStore::Open(path);
+    ASSERT_TRUE(raw.ok()) << raw.status();
+    ASSERT_TRUE((*raw)
+                    ->Delete(eventstore::keys::kEventsFamily,
+                             eventstore::keys::EventKey(2))
+                    .ok());
+  }
+  const std::string address = StartVagtd(path);
+  ASSERT_THAT(address, HasSubstr("127.0.0.1:"));
+  auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  // HealthCheckResponse{status: NOT_SERVING}: monitoring sees that no call
+  // can be logged, while the audit trail can still be read and verified.
+  absl::StatusOr<std::string> health =
+      CallOnce(channel, "/grpc.health.v1.Health/Check", "");
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(*health, std::string("\x08\x02", 2));
+  EXPECT_THAT(vagtd_->transcript(), HasSubstr("NOT SERVING"));
 }
 
 TEST_F(Vagtd, RefusesADirectoryThatIsNotAStoreAndLeavesItAlone) {
