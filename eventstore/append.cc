@@ -8,6 +8,7 @@
 #include "eventstore/chain.h"
 #include "eventstore/rocks_event_store.h"
 #include "eventstore/status_macros.h"
+#include "eventstore/timestamps.h"
 #include "eventstore/validation.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -26,13 +27,6 @@ std::string NewEventId() {
   char text[37];
   uuid_unparse_lower(uuid, text);
   return std::string(text, 36);
-}
-
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) /
-                                      absl::Nanoseconds(1)));
 }
 
 // The canonical bytes: deterministic serialization of the envelope with an
@@ -215,9 +209,9 @@ absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
       envelope.set_stream_version(++version);
       envelope.set_global_position(position);
       envelope.set_type(EventTypeName(e.payload));
-      SetTimestamp(e.occurred_at == absl::InfinitePast() ? now : e.occurred_at,
-                   envelope.mutable_occurred_at());
-      SetTimestamp(now, envelope.mutable_recorded_at());
+      *envelope.mutable_occurred_at() = ToTimestamp(
+          e.occurred_at == absl::InfinitePast() ? now : e.occurred_at);
+      *envelope.mutable_recorded_at() = ToTimestamp(now);
       envelope.set_actor(std::move(e.actor));
       envelope.set_correlation_id(std::move(e.correlation_id));
       envelope.set_causation_id(std::move(e.causation_id));

@@ -1,12 +1,12 @@
 #include "services/calls/call_service.h"
 
 #include "eventstore/status_macros.h"
+#include "eventstore/timestamps.h"
 #include "eventstore/validation.h"
 #include "services/calls/call_state.h"
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
-#include "services/common/timestamps.h"
 
 namespace vagt::services {
 namespace {

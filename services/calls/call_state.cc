@@ -2,10 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/status_macros.h"
+#include "eventstore/timestamps.h"
 #include "eventstore/validation.h"
 #include "services/citizens/citizen_state.h"
 #include "services/common/field_checks.h"
-#include "services/common/timestamps.h"
 #include "services/lines/line_state.h"
 
 namespace vagt::services {

@@ -6,9 +6,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "eventstore/status_macros.h"
+#include "eventstore/timestamps.h"
 #include "eventstore/validation.h"
 #include "services/common/field_checks.h"
-#include "services/common/timestamps.h"
 
 namespace vagt::services {
 namespace {

@@ -8,8 +8,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "eventstore/status_macros.h"
+#include "eventstore/timestamps.h"
 #include "services/common/field_checks.h"
-#include "services/common/timestamps.h"
 
 namespace vagt::services {
 namespace {

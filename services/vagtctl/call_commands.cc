@@ -84,8 +84,7 @@ int Receive(const ReceiveOptions& o, Session& s) {
     const std::string when =
         request.has_received_at()
             ? absl::StrCat(
-                  " at ",
-                  FormatLocalTime(FromTimestamp(request.received_at()), s.now))
+                  " at ", FormatLocalTime(ToTime(request.received_at()), s.now))
             : "";
     return absl::StrCat("Call ", response.call_id(), " logged on line ",
                         request.line_id(), when, " (", WhoCalled(request), ").",
@@ -294,7 +293,7 @@ int Close(const CloseOptions& o, Session& s) {
           absl::StrAppend(
               &text, " Follow-up", f.has_owner() ? " by " + f.owner().id() : "",
               f.has_due_at()
-                  ? " due " + FormatLocalTime(FromTimestamp(f.due_at()), s.now)
+                  ? " due " + FormatLocalTime(ToTime(f.due_at()), s.now)
                   : "",
               ".");
         }

@@ -227,9 +227,9 @@ int Consent(const ConsentOptions& o, Session& s) {
             "Consent ", response.consent_id(), " of ", o.citizen, " recorded (",
             WordFor(kConsentForms, o.form), "): ", ShowScopes(request),
             request.has_expires_at()
-                ? absl::StrCat(", until ",
-                               FormatLocalTime(
-                                   FromTimestamp(request.expires_at()), s.now))
+                ? absl::StrCat(
+                      ", until ",
+                      FormatLocalTime(ToTime(request.expires_at()), s.now))
                 : "",
             ".", RetryNote(response.result()));
       });

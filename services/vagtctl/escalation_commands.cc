@@ -233,8 +233,8 @@ int Accept(const AcceptOptions& o, Session& s) {
             request.has_expected_contact_at()
                 ? absl::StrCat(
                       ", with the citizen by ",
-                      FormatLocalTime(
-                          FromTimestamp(request.expected_contact_at()), s.now))
+                      FormatLocalTime(ToTime(request.expected_contact_at()),
+                                      s.now))
                 : "",
             ".", RetryNote(result));
       });

@@ -81,17 +81,4 @@ std::string FormatLocalTime(absl::Time t, absl::Time now) {
   return absl::FormatTime(format, t, zone) + suffix;
 }
 
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  google::protobuf::Timestamp out;
-  const int64_t seconds = absl::ToUnixSeconds(t);
-  out.set_seconds(seconds);
-  out.set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-  return out;
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
 }  // namespace vagt::vagtctl

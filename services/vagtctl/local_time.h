@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "eventstore/timestamps.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace vagt::vagtctl {
@@ -41,9 +42,6 @@ absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
 // "21:40" when `t` falls on the same local day as `now`, "Wed 25 Nov 10:00"
 // otherwise (with the year when it differs).
 std::string FormatLocalTime(absl::Time t, absl::Time now);
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t);
-absl::Time FromTimestamp(const google::protobuf::Timestamp& t);
 
 }  // namespace vagt::vagtctl
 

@@ -1,16 +1,17 @@
-// google.protobuf.Timestamp <-> absl::Time for command inputs and events.
+// google.protobuf.Timestamp <-> absl::Time: the one conversion, for the
+// store's envelopes, command inputs and vagtctl.
 //
 //   if (!IsValidTimestamp(request.ends_at())) return InvalidArgumentError(...);
 //   absl::Time ends = ToTime(request.ends_at());
-#ifndef VAGT_SERVICES_COMMON_TIMESTAMPS_H_
-#define VAGT_SERVICES_COMMON_TIMESTAMPS_H_
+#ifndef VAGT_EVENTSTORE_TIMESTAMPS_H_
+#define VAGT_EVENTSTORE_TIMESTAMPS_H_
 
 #include <cstdint>
 
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 
-namespace vagt::services {
+namespace vagt {
 
 // True for 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z with nanos
 // in [0, 1e9): the range protobuf's JSON mapping accepts.
@@ -36,6 +37,6 @@ inline google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return out;
 }
 
-}  // namespace vagt::services
+}  // namespace vagt
 
-#endif  // VAGT_SERVICES_COMMON_TIMESTAMPS_H_
+#endif  // VAGT_EVENTSTORE_TIMESTAMPS_H_
