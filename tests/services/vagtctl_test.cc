@@ -25,6 +25,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
+#include "tests/support/vagtd_process.h"
 #include "vagt/v1/calls.grpc.pb.h"
 #include "vagt/v1/commands.pb.h"
 #include "vagt/v1/escalations.pb.h"
@@ -76,15 +77,11 @@ class VagtctlTest : public ::testing::Test {
     char tmpl[] = "/tmp/vagtctl-test-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Start(
-        {VAGTD_PATH, "--listen=127.0.0.1:0", "--data_dir=" + dir_ + "/store"});
-    ASSERT_TRUE(child.ok()) << child.status();
-    vagtd_ = std::move(*child);
-    absl::StatusOr<std::string> line =
-        vagtd_->ReadUntil("vagtd listening on ", Deadline());
-    ASSERT_TRUE(line.ok()) << line.status() << vagtd_->transcript();
-    const std::string rest = line->substr(line->find(" on ") + 4);
-    address_ = rest.substr(0, rest.find(' '));
+    absl::StatusOr<testing::RunningVagtd> vagtd =
+        testing::StartVagtd(VAGTD_PATH, dir_ + "/store", Deadline());
+    ASSERT_TRUE(vagtd.ok()) << vagtd.status();
+    vagtd_ = std::move(vagtd->process);
+    address_ = vagtd->address;
     ASSERT_THAT(address_, HasSubstr("127.0.0.1:"));
   }
 

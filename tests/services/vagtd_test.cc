@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "tests/eventstore/raw_store.h"
 #include "tests/support/child_process.h"
+#include "tests/support/vagtd_process.h"
 
 namespace vagt {
 namespace {
@@ -88,17 +89,12 @@ class Vagtd : public ::testing::Test {
 
   // Starts vagtd on a free port; returns the address it printed.
   std::string StartVagtd(const std::string& data_dir) {
-    absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Start(
-        {VAGTD_PATH, "--listen=127.0.0.1:0", "--data_dir=" + data_dir});
-    EXPECT_TRUE(child.ok()) << child.status();
-    if (!child.ok()) return "";
-    vagtd_ = std::move(*child);
-    absl::StatusOr<std::string> line =
-        vagtd_->ReadUntil("vagtd listening on ", Deadline());
-    EXPECT_TRUE(line.ok()) << line.status() << vagtd_->transcript();
-    if (!line.ok()) return "";
-    std::string rest = line->substr(line->find(" on ") + 4);
-    return rest.substr(0, rest.find(' '));
+    absl::StatusOr<testing::RunningVagtd> vagtd =
+        testing::StartVagtd(VAGTD_PATH, data_dir, Deadline());
+    EXPECT_TRUE(vagtd.ok()) << vagtd.status();
+    if (!vagtd.ok()) return "";
+    vagtd_ = std::move(vagtd->process);
+    return vagtd->address;
   }
 
   std::string dir_;
