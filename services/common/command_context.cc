@@ -2,18 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/event_store.h"
+#include "eventstore/status_macros.h"
+#include "services/common/field_checks.h"
 
 namespace vagt::services {
-namespace {
-
-bool IsPrintable(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 absl::StatusOr<CommandContext> MakeCommandContext(
     const grpc::ServerContext& call, const std::string& request_id,
@@ -25,21 +17,18 @@ absl::StatusOr<CommandContext> MakeCommandContext(
         kActorMetadataKey, " metadata: required (who is doing this)"));
   }
   std::string actor(it->second.data(), it->second.size());
-  if (actor.size() > eventstore::kMaxMetadataBytes || !IsPrintable(actor)) {
-    return absl::UnauthenticatedError(
-        absl::StrCat(kActorMetadataKey, " metadata: at most ",
-                     eventstore::kMaxMetadataBytes, " printable characters"));
+  if (absl::Status s =
+          CheckId(actor, absl::StrCat(kActorMetadataKey, " metadata"),
+                  /*required=*/true, eventstore::kMaxMetadataBytes);
+      !s.ok()) {
+    return absl::UnauthenticatedError(s.message());
   }
   if (request_id.empty()) {
     return absl::InvalidArgumentError(
         "request_id: required (a unique id per command; reuse it to retry)");
   }
-  if (request_id.size() > eventstore::kMaxRequestIdBytes ||
-      !IsPrintable(request_id)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request_id: at most ", eventstore::kMaxRequestIdBytes,
-                     " printable characters"));
-  }
+  RETURN_IF_ERROR(CheckId(request_id, "request_id", /*required=*/true,
+                          eventstore::kMaxRequestIdBytes));
   return CommandContext{
       .actor = std::move(actor), .request_id = request_id, .now = clock.Now()};
 }

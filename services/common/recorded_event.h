@@ -1,17 +1,13 @@
 // RecordedEvent: the event a replayed command recorded, checked to be that
 // command's.
 //
-// Execute() answers a known request id with its first result without looking
-// at which stream or command it came from. A command that answers with more
-// than the CommandResult (a handover id, a revision) reads the recorded event
-// back on a replay; this also catches a request id reused for a different
-// command, whose first result would otherwise be passed off as this one's.
+// Execute() uses it to answer a known request id only when it recorded this
+// command's kind of event on this stream. A command that answers with more
+// than the CommandResult (a revision) reads its recorded event back with it:
 //
-//   if (result.replayed) {
-//     ASSIGN_OR_RETURN(v1::EventEnvelope e,
-//         RecordedEvent(store, stream, result.stream_version, request_id,
-//                       v1::EventPayload::kLineHandoverOffered));
-//   }
+//   ASSIGN_OR_RETURN(v1::EventEnvelope e,
+//       RecordedEvent(store, stream, result.stream_version, request_id,
+//                     v1::EventPayload::kCitizenCrisisPlanUpdated));
 #ifndef VAGT_SERVICES_COMMON_RECORDED_EVENT_H_
 #define VAGT_SERVICES_COMMON_RECORDED_EVENT_H_
 

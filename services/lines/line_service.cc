@@ -11,7 +11,6 @@
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
-#include "services/common/recorded_event.h"
 #include "services/escalations/escalation_state.h"
 #include "services/lines/line_state.h"
 
