@@ -2,6 +2,7 @@
 // the hash chain. See rocks_event_store.h for the protocol.
 #include <uuid/uuid.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -142,7 +143,7 @@ absl::StatusOr<std::optional<AppendResult>> RocksEventStore::FindRequest(
 }
 
 absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
-  const absl::Time now = clock_->Now();
+  const absl::Time now = std::max(clock_->Now(), last_recorded_at_);
   rocksdb::WriteBatch batch;
   uint64_t position = next_position_;
   keys::Hash hash = last_hash_;
@@ -260,6 +261,7 @@ absl::Status RocksEventStore::CommitGroup(const std::vector<Writer*>& group) {
   }
   next_position_ = position;
   last_hash_ = hash;
+  last_recorded_at_ = now;
   for (const auto& [stream, version] : heads) {
     if (head_cache_.size() >= kMaxCachedHeads) head_cache_.clear();
     head_cache_[stream] = version;

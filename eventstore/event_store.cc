@@ -10,6 +10,7 @@
 #include "eventstore/chain.h"
 #include "eventstore/rocks_event_store.h"
 #include "eventstore/status_macros.h"
+#include "eventstore/timestamps.h"
 #include "eventstore/validation.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -46,7 +47,12 @@ RocksEventStore::RocksEventStore(
       on_appends_refused_(std::move(on_appends_refused)),
       next_position_(last_position + 1),
       last_hash_(last_hash),
-      published_position_(last_position) {}
+      published_position_(last_position) {
+  if (last_position == 0) return;
+  // recorded_at never goes back (see CommitGroup); continue from the last.
+  absl::StatusOr<v1::EventEnvelope> last = ReadEvent(last_position);
+  if (last.ok()) last_recorded_at_ = ToTime(last->recorded_at());
+}
 
 RocksEventStore::~RocksEventStore() {
   // Appends in flight hold write_mu_ while queued; the owner must have let

@@ -127,7 +127,9 @@ class Subscription;
 
 struct Options {
   std::string path;
-  // Not owned; must outlive the store. Stamps recorded_at.
+  // Not owned; must outlive the store. Stamps recorded_at, which never
+  // decreases along the log: if the clock steps back, events keep the last
+  // recorded_at until it catches up.
   Clock* clock = &SystemClock();
   // Create an empty store when `path` does not exist or is an empty directory.
   bool create_if_missing = true;

@@ -104,6 +104,10 @@ class RocksEventStore final : public EventStore {
   // Leader state: touched only by the current group-commit leader.
   uint64_t next_position_;  // position the next event gets
   keys::Hash last_hash_;    // hash of event next_position_ - 1
+  // recorded_at of event next_position_ - 1: recorded_at never decreases
+  // along the log, even when the clock steps back, so that a time range is
+  // a range of positions.
+  absl::Time last_recorded_at_ = absl::InfinitePast();
   absl::flat_hash_map<std::string, uint64_t> head_cache_;
 
   // The last durable position, for readers and waiters.

@@ -6,31 +6,50 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/audit/audit_service.h"
 #include "services/calls/call_service.h"
 #include "services/citizens/citizen_service.h"
 #include "services/escalations/escalation_service.h"
 #include "services/lines/line_service.h"
+#include "services/oncall/oncall_service.h"
 
 namespace vagt::services {
 namespace {
 
-using Factory = std::function<std::unique_ptr<grpc::Service>(
-    eventstore::EventStore&, const Clock&)>;
+struct Factory {
+  bool reads_projections = false;
+  // Called with env.projections set when reads_projections.
+  std::function<std::unique_ptr<grpc::Service>(const ServiceEnv&)> make;
+};
 
 template <typename Service>
-Factory Make() {
-  return [](eventstore::EventStore& store, const Clock& clock) {
-    return std::make_unique<Service>(store, clock);
-  };
+Factory Command() {
+  return {.make = [](const ServiceEnv& env) {
+    return std::make_unique<Service>(env.store, env.clock);
+  }};
 }
 
 const std::vector<std::pair<std::string, Factory>>& Factories() {
   static const auto* factories =
       new std::vector<std::pair<std::string, Factory>>{
-          {"calls", Make<CallService>()},
-          {"escalations", Make<EscalationService>()},
-          {"lines", Make<LineService>()},
-          {"citizens", Make<CitizenService>()},
+          {"calls", Command<CallService>()},
+          {"escalations", Command<EscalationService>()},
+          {"lines", Command<LineService>()},
+          {"citizens", Command<CitizenService>()},
+          {"oncall",
+           {.reads_projections = true,
+            .make =
+                [](const ServiceEnv& env) {
+                  return std::make_unique<OnCallService>(*env.projections,
+                                                         env.clock);
+                }}},
+          {"audit",
+           {.reads_projections = true,
+            .make =
+                [](const ServiceEnv& env) {
+                  return std::make_unique<AuditService>(*env.projections,
+                                                        env.store, env.clock);
+                }}},
       };
   return *factories;
 }
@@ -43,9 +62,19 @@ std::vector<std::string> ServiceNames() {
   return names;
 }
 
+bool NeedProjections(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    for (const auto& [candidate, factory] : Factories()) {
+      if ((name == "all" || name == candidate) && factory.reads_projections) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeServices(
-    const std::vector<std::string>& names, eventstore::EventStore& store,
-    const Clock& clock) {
+    const std::vector<std::string>& names, const ServiceEnv& env) {
   std::vector<std::unique_ptr<grpc::Service>> out;
   absl::flat_hash_set<std::string> chosen;  // each service once: "all,calls"
   for (const std::string& name : names) {
@@ -53,9 +82,12 @@ absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeServices(
     for (const auto& [candidate, factory] : Factories()) {
       if (name == "all" || name == candidate) {
         known = true;
-        if (chosen.insert(candidate).second) {
-          out.push_back(factory(store, clock));
+        if (!chosen.insert(candidate).second) continue;
+        if (factory.reads_projections && env.projections == nullptr) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "services: '", candidate, "' needs the projections"));
         }
+        out.push_back(factory.make(env));
       }
     }
     if (!known) {

@@ -7,9 +7,7 @@
 
 namespace vagt::services {
 
-absl::StatusOr<CommandContext> MakeCommandContext(
-    const grpc::ServerContext& call, const std::string& request_id,
-    const Clock& clock) {
+absl::StatusOr<std::string> ActorOf(const grpc::ServerContext& call) {
   const auto& metadata = call.client_metadata();
   auto it = metadata.find(kActorMetadataKey);
   if (it == metadata.end() || it->second.empty()) {
@@ -23,6 +21,13 @@ absl::StatusOr<CommandContext> MakeCommandContext(
       !s.ok()) {
     return absl::UnauthenticatedError(s.message());
   }
+  return actor;
+}
+
+absl::StatusOr<CommandContext> MakeCommandContext(
+    const grpc::ServerContext& call, const std::string& request_id,
+    const Clock& clock) {
+  ASSIGN_OR_RETURN(std::string actor, ActorOf(call));
   if (request_id.empty()) {
     return absl::InvalidArgumentError(
         "request_id: required (a unique id per command; reuse it to retry)");

@@ -21,6 +21,10 @@ struct CommandContext {
   absl::Time now;          // from the injected clock
 };
 
+// The actor named in `x-vagt-actor`; UNAUTHENTICATED when it is missing or
+// malformed.
+absl::StatusOr<std::string> ActorOf(const grpc::ServerContext& call);
+
 // Reads the actor from `x-vagt-actor` (UNAUTHENTICATED when missing or
 // malformed) and checks `request_id` (INVALID_ARGUMENT naming it).
 absl::StatusOr<CommandContext> MakeCommandContext(

@@ -23,6 +23,8 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "projections/runner.h"
+#include "projections/store_feed.h"
 #include "services/registry.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
@@ -31,7 +33,13 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
 ABSL_FLAG(std::vector<std::string>, services, {"all"},
           "Comma-separated services to host: all (default), or any of: "
-          "calls, escalations, lines, citizens.");
+          "calls, escalations, lines, citizens, oncall, audit.");
+ABSL_FLAG(std::string, projections_dir, "",
+          "Directory of the projection database (the board and the audit "
+          "trail, derived from the store); default: <data_dir>.projections.");
+ABSL_FLAG(bool, rebuild_projections, false,
+          "Wipe the projection database and rebuild it from the whole log "
+          "before serving.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 
@@ -74,12 +82,30 @@ int main(int argc, char** argv) {
       vagt::eventstore::EventStore::Open(std::move(options));
   if (!store.ok()) return Fail(std::string(store.status().message()));
 
+  // The projections (board, audit trail) follow the store on a thread.
+  const std::vector<std::string> names = absl::GetFlag(FLAGS_services);
+  std::unique_ptr<vagt::projections::ProjectionRunner> projections;
+  std::unique_ptr<vagt::services::ProjectionView> view;
+  if (vagt::services::NeedProjections(names)) {
+    std::string dir = absl::GetFlag(FLAGS_projections_dir);
+    if (dir.empty()) dir = data_dir + ".projections";
+    auto runner = vagt::projections::ProjectionRunner::Open(
+        dir, std::make_unique<vagt::projections::StoreFeed>(**store),
+        {.rebuild = absl::GetFlag(FLAGS_rebuild_projections)});
+    if (!runner.ok()) return Fail(std::string(runner.status().message()));
+    projections = std::move(*runner);
+    projections->Start();
+    view =
+        std::make_unique<vagt::services::ProjectionView>(*projections, **store);
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
-      vagt::services::MakeServices(absl::GetFlag(FLAGS_services), **store,
-                                   vagt::SystemClock());
+      vagt::services::MakeServices(names, {.store = **store,
+                                           .clock = vagt::SystemClock(),
+                                           .projections = view.get()});
   if (!services.ok()) return Fail(std::string(services.status().message()));
   for (const auto& service : *services) builder.RegisterService(service.get());
   int port = 0;
@@ -108,6 +134,9 @@ int main(int argc, char** argv) {
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoSeconds(absl::GetFlag(FLAGS_shutdown_grace)));
   server->Wait();
+  services->clear();
+  view.reset();
+  projections.reset();  // Stops following the store before it closes.
   store->reset();  // Closes the store: flushes memtables, releases the lock.
   std::printf("vagtd: stopped cleanly\n");
   return 0;

@@ -6,6 +6,7 @@
 
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
+#include "projections/store_feed.h"
 #include "services/common/command_context.h"
 #include "services/registry.h"
 
@@ -24,7 +25,14 @@ ServiceTestServer::ServiceTestServer() : clock_(DefaultStart()) {
       eventstore::EventStore::Open({.path = dir_ + "/store", .clock = &clock_});
   EXPECT_TRUE(store.ok()) << store.status();
   store_ = std::move(*store);
-  auto services = services::MakeServices({"all"}, *store_, clock_);
+  auto runner = projections::ProjectionRunner::Open(
+      dir_ + "/projections", std::make_unique<projections::StoreFeed>(*store_));
+  EXPECT_TRUE(runner.ok()) << runner.status();
+  projections_ = std::move(*runner);
+  projections_->Start();
+  view_ = std::make_unique<services::ProjectionView>(*projections_, *store_);
+  auto services = services::MakeServices(
+      {"all"}, {.store = *store_, .clock = clock_, .projections = view_.get()});
   EXPECT_TRUE(services.ok()) << services.status();
   services_ = std::move(*services);
   grpc::ServerBuilder builder;
@@ -36,6 +44,9 @@ ServiceTestServer::ServiceTestServer() : clock_(DefaultStart()) {
 ServiceTestServer::~ServiceTestServer() {
   server_->Shutdown();
   server_->Wait();
+  services_.clear();
+  view_.reset();
+  projections_.reset();
   store_.reset();
   std::filesystem::remove_all(dir_);
 }

@@ -1,5 +1,6 @@
 // ServiceTestServer: every vagt service on a fresh store in a temporary
 // directory, served in-process over gRPC, with a FakeClock the test moves.
+// The projections follow the store on their own thread, as in vagtd.
 //
 //   ServiceTestServer server;
 //   auto calls = v1::CallService::NewStub(server.channel());
@@ -20,6 +21,8 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server.h"
+#include "projections/runner.h"
+#include "services/common/projection_view.h"
 
 namespace vagt::testing {
 
@@ -34,6 +37,7 @@ class ServiceTestServer {
   FakeClock& clock() { return clock_; }
   eventstore::EventStore& store() { return *store_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
+  projections::ProjectionRunner& projections() { return *projections_; }
 
   // A client context that names `actor` in x-vagt-actor (empty: none).
   static std::unique_ptr<grpc::ClientContext> As(const std::string& actor);
@@ -42,6 +46,8 @@ class ServiceTestServer {
   std::string dir_;
   FakeClock clock_;
   std::unique_ptr<eventstore::EventStore> store_;
+  std::unique_ptr<projections::ProjectionRunner> projections_;
+  std::unique_ptr<services::ProjectionView> view_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;

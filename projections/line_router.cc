@@ -1,0 +1,54 @@
+#include "projections/line_router.h"
+
+#include <string_view>
+
+#include "eventstore/status_macros.h"
+#include "projections/keys.h"
+
+namespace vagt::projections {
+namespace {
+
+// The id after "<kind>-" when `stream_id` is a stream of that kind.
+std::string_view IdIn(std::string_view stream_id, std::string_view kind) {
+  if (stream_id.size() <= kind.size() + 1 ||
+      stream_id.substr(0, kind.size()) != kind ||
+      stream_id[kind.size()] != '-') {
+    return {};
+  }
+  return stream_id.substr(kind.size() + 1);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> LineRouter::LineOf(const v1::EventEnvelope& event) {
+  const v1::EventPayload& p = event.payload();
+  const std::string_view stream = event.stream_id();
+  if (std::string_view line = IdIn(stream, "line"); !line.empty()) {
+    return std::string(line);
+  }
+  if (std::string_view line = IdIn(stream, "roster"); !line.empty()) {
+    return std::string(line);
+  }
+  if (p.has_call_received()) {
+    routes_.Put(keys::CallRoute(p.call_received().call_id()),
+                p.call_received().line_id());
+    return p.call_received().line_id();
+  }
+  if (p.has_escalation_raised()) {
+    routes_.Put(keys::EscalationRoute(p.escalation_raised().escalation_id()),
+                p.escalation_raised().line_id());
+    return p.escalation_raised().line_id();
+  }
+  std::string route;
+  if (std::string_view call = IdIn(stream, "call"); !call.empty()) {
+    route = keys::CallRoute(call);
+  } else if (std::string_view esc = IdIn(stream, "escalation"); !esc.empty()) {
+    route = keys::EscalationRoute(esc);
+  } else {
+    return std::string();
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> line, routes_.Get(route));
+  return line.value_or("");
+}
+
+}  // namespace vagt::projections

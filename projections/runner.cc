@@ -1,0 +1,250 @@
+#include "projections/runner.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "eventstore/status_macros.h"
+#include "projections/audit_projection.h"
+#include "projections/board_projection.h"
+#include "projections/keys.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+
+namespace vagt::projections {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  return absl::UnavailableError(
+      absl::StrCat("projections: ", std::string(what), ": ", s.ToString()));
+}
+
+rocksdb::Options DbOptions() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.max_background_jobs = 2;
+  options.write_buffer_size = 64 << 20;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+// Everything in the database; keys are printable prefixes, all below 0xff.
+const std::string& EndOfKeys() {
+  static const auto* end = new std::string(8, '\xff');
+  return *end;
+}
+
+std::string FormatText() { return absl::StrCat(keys::kFormatVersion); }
+
+}  // namespace
+
+ProjectionRunner::ProjectionRunner(std::unique_ptr<rocksdb::DB> db,
+                                   std::unique_ptr<EventFeed> feed,
+                                   RunnerOptions options)
+    : db_(std::move(db)),
+      feed_(std::move(feed)),
+      options_(options),
+      router_(db_.get()),
+      heads_(db_.get()) {
+  projections_.push_back(std::make_unique<BoardProjection>(db_.get()));
+  projections_.push_back(std::make_unique<AuditProjection>());
+}
+
+absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
+    const std::string& path, std::unique_ptr<EventFeed> feed,
+    RunnerOptions options) {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(DbOptions(), path, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open ", path));
+  std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(
+      std::unique_ptr<rocksdb::DB>(raw), std::move(feed), options));
+  std::string format;
+  s = raw->Get(rocksdb::ReadOptions(), keys::kFormat, &format);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the format");
+  if (options.rebuild || format != FormatText()) {
+    RETURN_IF_ERROR(runner->Rebuild());
+  }
+  RETURN_IF_ERROR(runner->LoadProgress());
+  return runner;
+}
+
+ProjectionRunner::~ProjectionRunner() { Stop(); }
+
+absl::Status ProjectionRunner::LoadProgress() {
+  std::string position;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::kCursor, &cursor_);
+  if (s.IsNotFound()) cursor_.clear();
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the cursor");
+  s = db_->Get(rocksdb::ReadOptions(), keys::kPosition, &position);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the position");
+  absl::MutexLock lock(&mu_);
+  applied_position_ = keys::FromBigEndian64(position).value_or(0);
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::Rebuild() {
+  const bool was_running = thread_.joinable();
+  Stop();
+  Discard();
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange("", EndOfKeys()).PermitUncheckedError();
+  batch.Put(keys::kFormat, FormatText()).PermitUncheckedError();
+  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return FromRocks(s, "wiping for a rebuild");
+  RETURN_IF_ERROR(LoadProgress());
+  if (was_running) Start();
+  return absl::OkStatus();
+}
+
+void ProjectionRunner::Discard() {
+  router_.Discard();
+  heads_.Discard();
+  for (auto& p : projections_) p->Discard();
+}
+
+absl::StatusOr<uint64_t> ProjectionRunner::Step(absl::Time deadline) {
+  ASSIGN_OR_RETURN(FeedBatch fed,
+                   feed_->Next(cursor_, options_.batch_events, deadline));
+  if (fed.events.empty() && fed.cursor == cursor_) return 0;
+  rocksdb::WriteBatch batch;
+  uint64_t position = AppliedPosition();
+  uint64_t applied = 0;
+  absl::Status status;
+  for (const v1::EventEnvelope& event : fed.events) {
+    const std::string head_key = keys::StreamHead(event.stream_id());
+    absl::StatusOr<std::optional<std::string>> head = heads_.Get(head_key);
+    if (!head.ok()) {
+      status = head.status();
+      break;
+    }
+    const uint64_t done =
+        head->has_value() ? keys::FromBigEndian64(**head).value_or(0) : 0;
+    if (event.stream_version() <= done) continue;  // redelivered
+    if (event.stream_version() != done + 1) {
+      status = absl::DataLossError(absl::StrCat(
+          "projections: stream ", event.stream_id(), " jumps from version ",
+          done, " to ", event.stream_version()));
+      break;
+    }
+    absl::StatusOr<std::string> line = router_.LineOf(event);
+    if (!line.ok()) {
+      status = line.status();
+      break;
+    }
+    for (auto& p : projections_) {
+      status = p->Apply(event, *line, batch);
+      if (!status.ok()) break;
+    }
+    if (!status.ok()) break;
+    heads_.Put(head_key, keys::BigEndian64(event.stream_version()));
+    position = std::max(position, event.global_position());
+    ++applied;
+  }
+  if (!status.ok()) {
+    Discard();
+    return status;
+  }
+  RETURN_IF_ERROR(Commit(batch, fed.cursor, position));
+  return applied;
+}
+
+absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
+                                      const std::string& cursor,
+                                      uint64_t position) {
+  router_.Flush(batch);
+  heads_.Flush(batch);
+  for (auto& p : projections_) p->Flush(batch);
+  batch.Put(keys::kCursor, cursor).PermitUncheckedError();
+  batch.Put(keys::kPosition, keys::BigEndian64(position))
+      .PermitUncheckedError();
+  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) {
+    Discard();
+    return FromRocks(s, "writing a batch");
+  }
+  cursor_ = cursor;
+  absl::MutexLock lock(&mu_);
+  applied_position_ = position;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> ProjectionRunner::CatchUp() {
+  uint64_t total = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(uint64_t n, Step(absl::InfinitePast()));
+    if (n == 0) return total;
+    total += n;
+  }
+}
+
+void ProjectionRunner::Start() {
+  if (thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = false;
+    status_ = absl::OkStatus();
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ProjectionRunner::Stop() {
+  if (!thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  feed_->Interrupt();
+  thread_.join();
+}
+
+void ProjectionRunner::Loop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    absl::StatusOr<uint64_t> n = Step(absl::Now() + absl::Milliseconds(500));
+    if (n.ok()) continue;
+    absl::MutexLock lock(&mu_);
+    status_ = n.status();
+    if (!absl::IsUnavailable(n.status())) return;
+    // A storage error: try again in a second (or stop when asked).
+    const bool* stopping = &stopping_;
+    mu_.AwaitWithTimeout(absl::Condition(stopping), absl::Seconds(1));
+  }
+}
+
+uint64_t ProjectionRunner::AppliedPosition() const {
+  absl::MutexLock lock(&mu_);
+  return applied_position_;
+}
+
+bool ProjectionRunner::WaitUntilApplied(uint64_t position,
+                                        absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  auto reached = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return applied_position_ >= position;
+  };
+  mu_.AwaitWithDeadline(absl::Condition(&reached), deadline);
+  return applied_position_ >= position;
+}
+
+uint64_t ProjectionRunner::WaitForChange(uint64_t position,
+                                         absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  auto moved = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return applied_position_ > position;
+  };
+  mu_.AwaitWithDeadline(absl::Condition(&moved), deadline);
+  return applied_position_;
+}
+
+absl::Status ProjectionRunner::status() const {
+  absl::MutexLock lock(&mu_);
+  return status_;
+}
+
+}  // namespace vagt::projections

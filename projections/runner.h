@@ -1,0 +1,111 @@
+// ProjectionRunner: folds an EventFeed into the projection database (the
+// board and the audit trail) and keeps it current.
+//
+//   ASSIGN_OR_RETURN(auto runner, ProjectionRunner::Open(
+//       "var/vagt.projections", std::make_unique<StoreFeed>(*store)));
+//   runner->Start();                      // follows the feed on a thread
+//   runner->WaitUntilApplied(store->LastPosition(), deadline);
+//
+// Invariants:
+// - Each batch of events is applied, and its projections' state, the
+//   streams' applied versions and the feed's cursor are written, in one
+//   RocksDB WriteBatch: after a crash the database holds a prefix of
+//   batches, never half of one, and the runner resumes at the stored cursor.
+//   The WAL is not synced: projections are derived, and a lost tail is
+//   applied again from the log.
+// - An event at or below the version already applied for its stream is
+//   skipped (a feed may redeliver); a version beyond the next one stops the
+//   runner with DATA_LOSS (a feed must not skip).
+// - Rebuild() starts from an empty database and gives the same state as
+//   following the log live (the folds are deterministic).
+// - A database written by another layout version is rebuilt on Open.
+#ifndef VAGT_PROJECTIONS_RUNNER_H_
+#define VAGT_PROJECTIONS_RUNNER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "projections/event_feed.h"
+#include "projections/line_router.h"
+#include "projections/projection.h"
+#include "projections/state_cache.h"
+#include "rocksdb/db.h"
+
+namespace vagt::projections {
+
+struct RunnerOptions {
+  // Most events applied in one write batch.
+  size_t batch_events = 2000;
+  // Wipe the database and start from the beginning of the feed.
+  bool rebuild = false;
+};
+
+class ProjectionRunner {
+ public:
+  // Opens (or creates) the database at `path`. Does not apply anything yet.
+  static absl::StatusOr<std::unique_ptr<ProjectionRunner>> Open(
+      const std::string& path, std::unique_ptr<EventFeed> feed,
+      RunnerOptions options = {});
+  ~ProjectionRunner();  // Stops the thread.
+
+  // Follows the feed on a thread until destroyed. A storage error is retried
+  // every second; any other error stops the thread (see status()).
+  void Start();
+  // Without the thread: applies batches until the feed has nothing more
+  // (tests, benchmarks, tools). Returns the number of events applied.
+  absl::StatusOr<uint64_t> CatchUp();
+  // Applies at most one batch, waiting for events until `deadline`. Returns
+  // the number of events in it (0: nothing came).
+  absl::StatusOr<uint64_t> Step(absl::Time deadline);
+
+  // Stops the thread if running, wipes the database and starts over from the
+  // beginning of the feed (restarting the thread if it ran).
+  absl::Status Rebuild();
+
+  // The database, for readers. Valid as long as the runner.
+  rocksdb::DB& db() { return *db_; }
+  // The global position of the last applied event (0 before any).
+  uint64_t AppliedPosition() const;
+  // Blocks until AppliedPosition() >= position or `deadline` (real time).
+  bool WaitUntilApplied(uint64_t position, absl::Time deadline) const;
+  // Blocks until AppliedPosition() > position or `deadline`; returns it.
+  uint64_t WaitForChange(uint64_t position, absl::Time deadline) const;
+  // OK unless the thread stopped on an error.
+  absl::Status status() const;
+
+ private:
+  ProjectionRunner(std::unique_ptr<rocksdb::DB> db,
+                   std::unique_ptr<EventFeed> feed, RunnerOptions options);
+  absl::Status LoadProgress();
+  absl::Status Commit(rocksdb::WriteBatch& batch, const std::string& cursor,
+                      uint64_t position);
+  void Discard();
+  void Loop();
+  void Stop();
+
+  const std::unique_ptr<rocksdb::DB> db_;
+  const std::unique_ptr<EventFeed> feed_;
+  const RunnerOptions options_;
+  LineRouter router_;
+  StateCache heads_;
+  std::vector<std::unique_ptr<Projection>> projections_;
+  std::string cursor_;  // the feed's cursor after the last committed batch
+
+  mutable absl::Mutex mu_;
+  uint64_t applied_position_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace vagt::projections
+
+#endif  // VAGT_PROJECTIONS_RUNNER_H_

@@ -1,0 +1,80 @@
+#include "services/common/access_log.h"
+
+#include <uuid/uuid.h>
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/field_checks.h"
+
+namespace vagt::services {
+namespace {
+
+std::string NewUuid() {
+  uuid_t id;
+  uuid_generate_random(id);
+  char text[37];
+  uuid_unparse_lower(id, text);
+  return text;
+}
+
+}  // namespace
+
+absl::Status CheckAuditReader(const std::string& actor) {
+  if (IsWorkerId(actor) ||
+      (actor.size() > 8 && absl::StartsWith(actor, "auditor:"))) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "the audit trail is open to team workers (worker:...) and auditors "
+      "(auditor:...) only");
+}
+
+absl::Status CheckAccessReason(const v1::AccessReason& access,
+                               const std::string& field) {
+  if (access.purpose() == v1::ACCESS_PURPOSE_UNSPECIFIED ||
+      !v1::AccessPurpose_IsValid(access.purpose())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ".purpose: required (why you read this data; it is recorded)"));
+  }
+  const bool needs_reason = access.purpose() == v1::ACCESS_PURPOSE_OTHER;
+  if (needs_reason && access.reason().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".reason: required when the purpose is OTHER"));
+  }
+  return CheckText(access.reason(), absl::StrCat(field, ".reason"),
+                   needs_reason);
+}
+
+absl::Status RecordAccess(eventstore::EventStore& store,
+                          const std::string& actor, AccessRecord record) {
+  std::vector<std::string>& refs = record.citizen_refs;
+  std::sort(refs.begin(), refs.end());
+  refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+
+  eventstore::NewEvent event;
+  event.actor = actor;
+  v1::SensitiveDataAccessed& e =
+      *event.payload.mutable_sensitive_data_accessed();
+  e.set_access_id(NewUuid());
+  e.set_kind(record.kind);
+  e.set_query(std::move(record.query));
+  for (std::string& ref : refs) e.add_citizen_refs(std::move(ref));
+  e.set_event_count(record.event_count);
+  e.set_purpose(record.access.purpose());
+  e.mutable_sensitive()->set_reason(record.access.reason());
+  const std::string stream = absl::StrCat("access-", e.access_id());
+  absl::StatusOr<eventstore::AppendResult> appended =
+      store.Append({.stream_id = stream,
+                    .expected = eventstore::ExpectedVersion::NoStream(),
+                    .events = {std::move(event)}});
+  if (!appended.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("the read could not be recorded, so nothing is returned: ",
+                     appended.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace vagt::services

@@ -1,0 +1,45 @@
+// The record of reads of citizens' sensitive data (DOMAIN.md: every read of
+// such data is itself logged). A read appends a SensitiveDataAccessed event
+// to its own stream "access-<uuid>" before it returns anything; if that
+// fails, the read fails.
+#ifndef VAGT_SERVICES_COMMON_ACCESS_LOG_H_
+#define VAGT_SERVICES_COMMON_ACCESS_LOG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "eventstore/event_store.h"
+#include "vagt/v1/audit.pb.h"
+#include "vagt/v1/events.pb.h"
+
+namespace vagt::services {
+
+// PERMISSION_DENIED unless `actor` may read the audit trail: a team worker
+// ("worker:...") or an auditor ("auditor:...").
+absl::Status CheckAuditReader(const std::string& actor);
+
+// INVALID_ARGUMENT (naming `field`) unless a purpose is given, with a reason
+// when the purpose is OTHER.
+absl::Status CheckAccessReason(const v1::AccessReason& access,
+                               const std::string& field);
+
+struct AccessRecord {
+  v1::AccessKind kind = v1::ACCESS_KIND_UNSPECIFIED;
+  // Ids and times only (see SensitiveDataAccessed.query).
+  std::string query;
+  // Whose data the answer holds; duplicates are removed.
+  std::vector<std::string> citizen_refs;
+  uint32_t event_count = 0;
+  v1::AccessReason access;
+};
+
+// Appends the record, durably. UNAVAILABLE (nothing may be returned) when
+// the store refuses.
+absl::Status RecordAccess(eventstore::EventStore& store,
+                          const std::string& actor, AccessRecord record);
+
+}  // namespace vagt::services
+
+#endif  // VAGT_SERVICES_COMMON_ACCESS_LOG_H_

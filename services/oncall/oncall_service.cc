@@ -1,0 +1,65 @@
+#include "services/oncall/oncall_service.h"
+
+#include "eventstore/status_macros.h"
+#include "projections/board_fold.h"
+#include "services/common/command_context.h"
+#include "services/common/field_checks.h"
+#include "services/common/grpc_status.h"
+
+namespace vagt::services {
+namespace {
+
+// How often a watch looks whether its client went away.
+constexpr absl::Duration kWatchPoll = absl::Milliseconds(250);
+
+absl::StatusOr<projections::BoardReader> ReaderFor(
+    const grpc::ServerContext& context, const std::string& line_id) {
+  ASSIGN_OR_RETURN(std::string actor, ActorOf(context));
+  RETURN_IF_ERROR(CheckId(line_id, "line_id", /*required=*/true));
+  return projections::ReaderOf(actor);
+}
+
+}  // namespace
+
+grpc::Status OnCallService::GetBoard(grpc::ServerContext* context,
+                                     const v1::GetBoardRequest* request,
+                                     v1::Board* response) {
+  auto board = [&]() -> absl::StatusOr<v1::Board> {
+    ASSIGN_OR_RETURN(projections::BoardReader reader,
+                     ReaderFor(*context, request->line_id()));
+    const uint64_t applied = view_.CatchUp();
+    ASSIGN_OR_RETURN(v1::Board stored,
+                     view_.reader().Board(request->line_id()));
+    return projections::RenderBoard(std::move(stored), clock_.Now(), applied,
+                                    reader);
+  };
+  return Answer(board(), response);
+}
+
+grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
+                                       const v1::WatchBoardRequest* request,
+                                       grpc::ServerWriter<v1::Board>* writer) {
+  absl::StatusOr<projections::BoardReader> reader =
+      ReaderFor(*context, request->line_id());
+  if (!reader.ok()) return ToGrpcStatus(reader.status());
+  view_.CatchUp();
+  bool first = true;
+  uint64_t shown = 0;  // last_position of the board last sent
+  while (!context->IsCancelled()) {
+    const uint64_t applied = view_.runner().AppliedPosition();
+    absl::StatusOr<v1::Board> board = view_.reader().Board(request->line_id());
+    if (!board.ok()) return ToGrpcStatus(board.status());
+    if (first || board->last_position() != shown) {
+      shown = board->last_position();
+      first = false;
+      if (!writer->Write(projections::RenderBoard(
+              *std::move(board), clock_.Now(), applied, *reader))) {
+        break;  // the client went away
+      }
+    }
+    view_.runner().WaitForChange(applied, absl::Now() + kWatchPoll);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace vagt::services
