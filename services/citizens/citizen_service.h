@@ -28,6 +28,9 @@ class CitizenService final : public v1::CitizenService::Service {
   grpc::Status WithdrawConsent(grpc::ServerContext* context,
                                const v1::WithdrawConsentRequest* request,
                                v1::CommandResult* response) override;
+  grpc::Status GetCrisisPlan(grpc::ServerContext* context,
+                             const v1::GetCrisisPlanRequest* request,
+                             v1::GetCrisisPlanResponse* response) override;
 
  private:
   eventstore::EventStore& store_;

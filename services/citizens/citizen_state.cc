@@ -118,6 +118,7 @@ void CitizenState::Apply(const v1::EventEnvelope& event) {
   switch (p.event_case()) {
     case v1::EventPayload::kCitizenCrisisPlanUpdated:
       plan_revision_ = p.citizen_crisis_plan_updated().revision();
+      plan_event_ = event;
       break;
     case v1::EventPayload::kCitizenConsentGranted: {
       const v1::CitizenConsentGranted& e = p.citizen_consent_granted();

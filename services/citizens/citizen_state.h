@@ -46,6 +46,10 @@ class CitizenState {
 
   // 0 before the first crisis plan.
   uint32_t plan_revision() const { return plan_revision_; }
+  // The event of the plan in force (the latest revision); null before any.
+  const v1::EventEnvelope* plan_event() const {
+    return plan_event_.has_value() ? &*plan_event_ : nullptr;
+  }
   // Consents in the order they were granted.
   const std::vector<Consent>& consents() const { return consents_; }
   // Null when the citizen never granted `consent_id`.
@@ -62,6 +66,7 @@ class CitizenState {
 
  private:
   uint32_t plan_revision_ = 0;
+  std::optional<v1::EventEnvelope> plan_event_;
   std::vector<Consent> consents_;
 };
 
