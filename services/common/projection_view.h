@@ -3,6 +3,10 @@
 #ifndef VAGT_SERVICES_COMMON_PROJECTION_VIEW_H_
 #define VAGT_SERVICES_COMMON_PROJECTION_VIEW_H_
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
 #include "projections/reader.h"
@@ -27,6 +31,26 @@ class ProjectionView {
   uint64_t CatchUp() const {
     runner_.WaitUntilApplied(store_.LastPosition(), absl::Now() + kCatchUpWait);
     return runner_.AppliedPosition();
+  }
+
+  // Alerts for a board built from projections that are not current: the
+  // runner stopped on an error, or (when `check_lag`) has not applied
+  // everything the store acknowledged. Empty when the projections are
+  // current.
+  std::vector<std::string> StalenessAlerts(uint64_t applied,
+                                           bool check_lag) const {
+    std::vector<std::string> alerts;
+    if (absl::Status s = runner_.status(); !s.ok()) {
+      alerts.push_back(absl::StrCat(
+          "THE BOARD IS NOT BEING UPDATED (projections stopped: ", s.message(),
+          ")"));
+    }
+    const uint64_t last = store_.LastPosition();
+    if (check_lag && last > applied) {
+      alerts.push_back(absl::StrCat("the board is ", last - applied,
+                                    " events behind the log"));
+    }
+    return alerts;
   }
 
   const projections::ProjectionReader& reader() const { return reader_; }

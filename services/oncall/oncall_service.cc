@@ -19,6 +19,16 @@ absl::StatusOr<projections::BoardReader> ReaderFor(
   return projections::ReaderOf(actor);
 }
 
+// Puts the staleness alerts first: a board that is not current must say so
+// before anything else.
+v1::Board WithStaleness(v1::Board board, std::vector<std::string> stale) {
+  if (stale.empty()) return board;
+  for (std::string& a : *board.mutable_alerts()) stale.push_back(std::move(a));
+  board.clear_alerts();
+  for (std::string& a : stale) board.add_alerts(std::move(a));
+  return board;
+}
+
 }  // namespace
 
 grpc::Status OnCallService::GetBoard(grpc::ServerContext* context,
@@ -30,8 +40,9 @@ grpc::Status OnCallService::GetBoard(grpc::ServerContext* context,
     const uint64_t applied = view_.CatchUp();
     ASSIGN_OR_RETURN(v1::Board stored,
                      view_.reader().Board(request->line_id()));
-    return projections::RenderBoard(std::move(stored), clock_.Now(), applied,
-                                    reader);
+    return WithStaleness(projections::RenderBoard(
+                             std::move(stored), clock_.Now(), applied, reader),
+                         view_.StalenessAlerts(applied, /*check_lag=*/true));
   };
   return Answer(board(), response);
 }
@@ -52,8 +63,11 @@ grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
     if (first || board->last_position() != shown) {
       shown = board->last_position();
       first = false;
-      if (!writer->Write(projections::RenderBoard(
-              *std::move(board), clock_.Now(), applied, *reader))) {
+      // A watch follows the log, so being a few events behind is normal.
+      if (!writer->Write(WithStaleness(
+              projections::RenderBoard(*std::move(board), clock_.Now(), applied,
+                                       *reader),
+              view_.StalenessAlerts(applied, /*check_lag=*/false)))) {
         break;  // the client went away
       }
     }
