@@ -13,6 +13,7 @@ packages=(
   python3-grpcio python3-grpc-tools
   tzdata
   libcli11-dev
+  libkainjow-mustache-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(postgresql)
