@@ -27,6 +27,13 @@ An evening on the phone:
   vagtctl call close CALL_ID escalated --escalation ESCALATION_ID
   vagtctl line handover ishoj-bos --to partner:natpartner --note "Quiet evening"
 
+Looking at the board and the trail:
+  vagtctl board --line ishoj-bos [--watch]
+  vagtctl timeline --call CALL_ID --purpose crisis-review
+  vagtctl board-at --line ishoj-bos --at "2026-11-24 22:30" --purpose crisis-review
+  vagtctl review --call CALL_ID --format html --purpose crisis-review > review.html
+  vagtctl verify
+
 Every command prints what it recorded; add --json for the full response.
 If the server cannot be reached, vagtctl retries by itself; if it still fails,
 repeat the command with the --request-id it prints: it is never recorded twice.

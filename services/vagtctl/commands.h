@@ -21,6 +21,12 @@ void AddLineCommands(CommandLine& cli);
 // vagtctl citizen plan|consent|withdraw-consent (CitizenService).
 void AddCitizenCommands(CommandLine& cli);
 
+// vagtctl board [--watch] (OnCallService).
+void AddBoardCommands(CommandLine& cli);
+
+// vagtctl timeline, board-at, verify, review (AuditService).
+void AddAuditCommands(CommandLine& cli);
+
 }  // namespace vagt::vagtctl
 
 #endif  // VAGT_SERVICES_VAGTCTL_COMMANDS_H_

@@ -38,7 +38,7 @@ grpc::Status Connection::Invoke(
   grpc::Status status;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
-    context.AddMetadata("x-vagt-actor", options_.actor);
+    AddActor(context);
     context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.rpc_deadline));
     status = rpc(context);
@@ -49,6 +49,10 @@ grpc::Status Connection::Invoke(
     absl::SleepFor(pause);
     pause *= 2;
   }
+}
+
+void Connection::AddActor(grpc::ClientContext& context) const {
+  context.AddMetadata("x-vagt-actor", options_.actor);
 }
 
 }  // namespace vagt::vagtctl

@@ -60,6 +60,10 @@ class Connection {
   grpc::Status Invoke(
       absl::FunctionRef<grpc::Status(grpc::ClientContext&)> rpc) const;
 
+  // Adds the actor metadata to `context`, for a call made without Invoke: a
+  // stream that lasts until the user stops it (no deadline, no retries).
+  void AddActor(grpc::ClientContext& context) const;
+
  private:
   ConnectionOptions options_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -58,6 +58,19 @@ absl::StatusOr<absl::Time> ParseRecentLocalTime(const std::string& text,
       field);
 }
 
+absl::StatusOr<absl::Time> ParseInstant(const std::string& text, absl::Time now,
+                                        const std::string& field) {
+  absl::Time t;
+  std::string ignored;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &ignored)) return t;
+  absl::StatusOr<absl::Time> local = ParseRecentLocalTime(text, now, field);
+  if (local.ok()) return local;
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": '", text,
+      "' is not a time (use local time \"2026-11-24 22:30\", 22:30 for the "
+      "latest 22:30, or RFC 3339 such as 2026-11-24T21:30:00Z)"));
+}
+
 absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
                                                      const std::string& field) {
   absl::Duration d;
@@ -79,6 +92,12 @@ std::string FormatLocalTime(absl::Time t, absl::Time now) {
                            ? "%a %d %b %H:%M"
                            : "%a %d %b %Y %H:%M";
   return absl::FormatTime(format, t, zone) + suffix;
+}
+
+std::string FormatLocalSeconds(absl::Time t) {
+  const absl::TimeZone& zone = LocalZone();
+  const std::string suffix = zone.name() == "UTC" ? " UTC" : "";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, zone) + suffix;
 }
 
 }  // namespace vagt::vagtctl

@@ -35,6 +35,13 @@ absl::StatusOr<absl::Time> ParseRecentLocalTime(const std::string& text,
                                                 absl::Time now,
                                                 const std::string& field);
 
+// Parses an instant in the past, for the audit trail: RFC 3339
+// ("2026-11-24T21:30:00Z", "2026-11-24T22:30:05.250+01:00"), or a local time
+// as ParseRecentLocalTime reads it ("2026-11-24 22:30", "22:30").
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<absl::Time> ParseInstant(const std::string& text, absl::Time now,
+                                        const std::string& field);
+
 // Parses a duration such as "10m", "1h30m" or "90s"; it must be positive.
 absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
                                                      const std::string& field);
@@ -42,6 +49,9 @@ absl::StatusOr<absl::Duration> ParsePositiveDuration(const std::string& text,
 // "21:40" when `t` falls on the same local day as `now`, "Wed 25 Nov 10:00"
 // otherwise (with the year when it differs).
 std::string FormatLocalTime(absl::Time t, absl::Time now);
+
+// "2026-11-24 22:30:05": local time to the second, for the audit trail.
+std::string FormatLocalSeconds(absl::Time t);
 
 }  // namespace vagt::vagtctl
 

@@ -14,5 +14,7 @@ int main(int argc, char** argv) {
   vagt::vagtctl::AddCallCommands(cli);
   vagt::vagtctl::AddEscalationCommands(cli);
   vagt::vagtctl::AddCitizenCommands(cli);
+  vagt::vagtctl::AddBoardCommands(cli);
+  vagt::vagtctl::AddAuditCommands(cli);
   return cli.Run(argc, argv);
 }

@@ -34,14 +34,27 @@ int Output::Report(const grpc::Status& status,
   return kExitOk;
 }
 
+int Output::ReportRead(const grpc::Status& status,
+                       const google::protobuf::Message& response,
+                       absl::FunctionRef<std::string()> human) const {
+  if (!status.ok()) return Failure(status, /*read=*/true);
+  PrintLine(stdout, json_ ? ToJson(response) : human());
+  return kExitOk;
+}
+
 int Output::UsageError(const std::string& message) {
   PrintLine(stderr, absl::StrCat("vagtctl: ", message));
   return kExitUsage;
 }
 
-int Output::Failure(const grpc::Status& status) const {
+int Output::Failure(const grpc::Status& status, bool read) const {
   const std::string what =
       absl::StrCat(CodeName(status.error_code()), ": ", status.error_message());
+  if (IsRetryable(status.error_code()) && read) {
+    PrintLine(stderr, absl::StrCat("vagtctl: cannot reach the vagt server at ",
+                                   server_, " (", what, ")."));
+    return kExitUnreachable;
+  }
   if (IsRetryable(status.error_code())) {
     PrintLine(stderr,
               absl::StrCat("vagtctl: cannot reach the vagt server at ", server_,

@@ -38,13 +38,22 @@ class Output {
              const google::protobuf::Message& response,
              absl::FunctionRef<std::string()> human) const;
 
+  // Like Report, for a read (the board, the audit trail): when the server
+  // cannot be reached there is nothing to repeat safely, so no request id is
+  // offered.
+  int ReportRead(const grpc::Status& status,
+                 const google::protobuf::Message& response,
+                 absl::FunctionRef<std::string()> human) const;
+
+  // Reports a failed RPC on stderr and returns kExitRejected or
+  // kExitUnreachable; `read` as in ReportRead.
+  int Failure(const grpc::Status& status, bool read = false) const;
+
   // Prints a usage error (a missing actor, a malformed time) and returns
   // kExitUsage.
   static int UsageError(const std::string& message);
 
  private:
-  int Failure(const grpc::Status& status) const;
-
   bool json_;
   std::string server_;
   std::string request_id_;

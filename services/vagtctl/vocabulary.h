@@ -12,7 +12,9 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "vagt/v1/audit.pb.h"
 #include "vagt/v1/events.pb.h"
+#include "vagt/v1/oncall.pb.h"
 
 namespace vagt::vagtctl {
 
@@ -119,6 +121,49 @@ inline constexpr Word kConsentForms[] = {
     {"written", v1::CONSENT_FORM_WRITTEN},
     {"digital", v1::CONSENT_FORM_DIGITAL},
     {"oral", v1::CONSENT_FORM_ORAL},
+};
+
+// Why an audit read is made (recorded with it).
+inline constexpr Word kAccessPurposes[] = {
+    {"ongoing-call", v1::ACCESS_PURPOSE_ONGOING_CALL},
+    {"handover", v1::ACCESS_PURPOSE_HANDOVER},
+    {"crisis-review", v1::ACCESS_PURPOSE_CRISIS_REVIEW},
+    {"supervision", v1::ACCESS_PURPOSE_SUPERVISION},
+    {"audit", v1::ACCESS_PURPOSE_AUDIT},
+    {"citizen-request", v1::ACCESS_PURPOSE_CITIZEN_REQUEST},
+    {"other", v1::ACCESS_PURPOSE_OTHER},
+};
+
+inline constexpr Word kReviewFormats[] = {
+    {"html", v1::REVIEW_FORMAT_HTML},
+    {"json", v1::REVIEW_FORMAT_JSON},
+};
+
+// Printed on the board only.
+inline constexpr Word kLineStates[] = {
+    {"uncovered", v1::LINE_STATE_UNCOVERED},
+    {"held", v1::LINE_STATE_HELD},
+    {"handover pending", v1::LINE_STATE_HANDOVER_PENDING},
+    {"held by the night partner", v1::LINE_STATE_HELD_BY_NIGHT},
+};
+
+inline constexpr Word kEscalationStatuses[] = {
+    {"awaiting ack", v1::ESCALATION_STATUS_AWAITING_ACK},
+    {"acknowledged", v1::ESCALATION_STATUS_ACKNOWLEDGED},
+    {"accepted", v1::ESCALATION_STATUS_ACCEPTED},
+};
+
+inline constexpr Word kHandoverItemKinds[] = {
+    {"open call", v1::HANDOVER_ITEM_KIND_OPEN_CALL},
+    {"citizen to watch", v1::HANDOVER_ITEM_KIND_CITIZEN_TO_WATCH},
+    {"running escalation", v1::HANDOVER_ITEM_KIND_RUNNING_ESCALATION},
+    {"remark", v1::HANDOVER_ITEM_KIND_REMARK},
+};
+
+inline constexpr Word kHandoverKinds[] = {
+    {"accepted", v1::HANDOVER_KIND_ACCEPTED},
+    {"passed to the night partner", v1::HANDOVER_KIND_PASSED_TO_NIGHT_PARTNER},
+    {"taken back", v1::HANDOVER_KIND_TAKEN_BACK},
 };
 
 // The value of `word` (case-insensitive). INVALID_ARGUMENT naming `what` and

@@ -31,6 +31,28 @@ TEST(VagtctlLocalTime, LastNightAcrossTheSpringDaylightSavingChange) {
   EXPECT_EQ(*at, Local(2026, 3, 29, 23, 50));
 }
 
+TEST(VagtctlLocalTime, AuditInstantIsRfc3339OrLocalTime) {
+  const absl::Time now = Local(2026, 11, 25, 9, 0);
+  absl::StatusOr<absl::Time> utc =
+      ParseInstant("2026-11-24T21:30:00Z", now, "--at");
+  ASSERT_TRUE(utc.ok()) << utc.status();
+  EXPECT_EQ(*utc, Local(2026, 11, 24, 22, 30));
+  absl::StatusOr<absl::Time> local =
+      ParseInstant("2026-11-24 22:30", now, "--at");
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_EQ(*local, Local(2026, 11, 24, 22, 30));
+  // A bare clock time is the latest one: 22:30 typed at 09:00 is last night.
+  absl::StatusOr<absl::Time> bare = ParseInstant("22:30", now, "--at");
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ(*bare, Local(2026, 11, 24, 22, 30));
+  EXPECT_EQ(FormatLocalSeconds(*utc + absl::Seconds(5)), "2026-11-24 22:30:05");
+
+  absl::StatusOr<absl::Time> bad = ParseInstant("last night", now, "--at");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message().substr(0, 33),
+            "--at: 'last night' is not a time ");
+}
+
 TEST(VagtctlLocalTime, TimesAreCopenhagenLocal) {
   EXPECT_EQ(LocalZone().name(), "Europe/Copenhagen");
 }

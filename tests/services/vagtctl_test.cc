@@ -25,6 +25,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
+#include "tests/support/vagtctl_process.h"
 #include "tests/support/vagtd_process.h"
 #include "vagt/v1/calls.grpc.pb.h"
 #include "vagt/v1/commands.pb.h"
@@ -95,31 +96,12 @@ class VagtctlTest : public ::testing::Test {
   // stderr is dropped.
   Outcome Vagtctl(const std::string& actor, const std::string& server,
                   const std::vector<std::string>& args, bool stdout_only) {
-    std::vector<std::string> argv = {
-        "/bin/sh",
-        "-c",
-        stdout_only ? "exec \"$@\" 2>/dev/null" : "exec \"$@\"",
-        "sh",
-        "/usr/bin/env",
-        "-u",
-        "VAGT_ACTOR",
-        "-u",
-        "VAGT_SERVER"};
-    if (!actor.empty()) argv.push_back("VAGT_ACTOR=" + actor);
-    argv.push_back("VAGT_SERVER=" + server);
-    argv.push_back(VAGTCTL_PATH);
-    argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<std::unique_ptr<ChildProcess>> child =
-        ChildProcess::Start(argv);
-    EXPECT_TRUE(child.ok()) << child.status();
-    if (!child.ok()) return {.exit_code = -1, .output = ""};
-    while ((*child)->ReadLine(Deadline()).ok()) {
-    }
-    absl::StatusOr<int> status = (*child)->Wait(Deadline());
-    EXPECT_TRUE(status.ok()) << status.status();
-    const int code =
-        status.ok() && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
-    return {.exit_code = code, .output = (*child)->transcript()};
+    absl::StatusOr<testing::VagtctlOutcome> run = testing::RunVagtctl(
+        testing::VagtctlArgv(VAGTCTL_PATH, actor, server, args, stdout_only),
+        Deadline());
+    EXPECT_TRUE(run.ok()) << run.status();
+    if (!run.ok()) return {.exit_code = -1, .output = ""};
+    return {.exit_code = run->exit_code, .output = run->output};
   }
 
   // As the duty worker, against the test's vagtd, human output.

@@ -1,0 +1,273 @@
+// vagtctl's board and audit-trail commands as a user runs them: separate
+// vagtctl processes against a real vagtd process on a fresh data directory.
+// Checks the board (holder, open call and risk; the banner of a line nobody
+// holds), board --watch, the timeline of a call, board-at before and after a
+// call, verify, and the usage errors of the reads.
+#include <signal.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/support/child_process.h"
+#include "tests/support/vagtctl_process.h"
+#include "tests/support/vagtd_process.h"
+#include "vagt/v1/events.pb.h"
+#include "vagt/v1/oncall.pb.h"
+
+namespace vagt {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+using ::vagt::testing::ChildProcess;
+using ::vagt::testing::VagtctlOutcome;
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
+
+// The word after `marker` in `text` (up to a space, comma or period).
+std::string WordAfter(const std::string& text, const std::string& marker) {
+  const size_t at = text.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t start = at + marker.size();
+  const size_t end = text.find_first_of(" ,.\n", start);
+  return text.substr(start, end - start);
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone());
+}
+
+class VagtctlAuditTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/vagtctl-audit-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    absl::StatusOr<testing::RunningVagtd> vagtd =
+        testing::StartVagtd(VAGTD_PATH, dir_ + "/store", Deadline());
+    ASSERT_TRUE(vagtd.ok()) << vagtd.status();
+    vagtd_ = std::move(vagtd->process);
+    address_ = vagtd->address;
+  }
+
+  void TearDown() override {
+    vagtd_.reset();  // SIGKILL
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::vector<std::string> Argv(const std::vector<std::string>& args,
+                                bool stdout_only = false) {
+    return testing::VagtctlArgv(VAGTCTL_PATH, "worker:anna", address_, args,
+                                stdout_only);
+  }
+
+  // As the duty worker, human output (stdout and stderr).
+  VagtctlOutcome Ctl(const std::vector<std::string>& args) {
+    absl::StatusOr<VagtctlOutcome> run =
+        testing::RunVagtctl(Argv(args), Deadline());
+    EXPECT_TRUE(run.ok()) << run.status();
+    return run.ok() ? *run : VagtctlOutcome{.exit_code = -1, .output = ""};
+  }
+
+  // With --json; only what goes to stdout.
+  VagtctlOutcome CtlJson(std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    absl::StatusOr<VagtctlOutcome> run =
+        testing::RunVagtctl(Argv(args, /*stdout_only=*/true), Deadline());
+    EXPECT_TRUE(run.ok()) << run.status();
+    return run.ok() ? *run : VagtctlOutcome{.exit_code = -1, .output = ""};
+  }
+
+  // Logs a call from citizen-7f3a on `line` and returns its id.
+  std::string ReceiveCall(const std::string& line) {
+    const VagtctlOutcome receive =
+        Ctl({"call", "receive", "--line", line, "--from", "citizen",
+             "--citizen", "citizen-7f3a", "--reason", "Cannot sleep"});
+    EXPECT_EQ(receive.exit_code, 0) << receive.output;
+    return WordAfter(receive.output, "Call ");
+  }
+
+  std::string dir_;
+  std::string address_;
+  std::unique_ptr<ChildProcess> vagtd_;
+};
+
+TEST_F(VagtctlAuditTest, BoardShowsWhoIsResponsibleAndTheOpenCallWithItsRisk) {
+  ASSERT_EQ(Ctl({"line", "take", "central"}).exit_code, 0);
+  const std::string call = ReceiveCall("central");
+  ASSERT_FALSE(call.empty());
+  ASSERT_EQ(Ctl({"call", "risk", call, "high", "Talks about it"}).exit_code, 0);
+
+  const VagtctlOutcome board = Ctl({"board", "--line", "central"});
+  ASSERT_EQ(board.exit_code, 0) << board.output;
+  EXPECT_THAT(
+      board.output,
+      AllOf(StartsWith("Line central: held (as of "),
+            HasSubstr("\nResponsible: worker:anna since "),
+            HasSubstr("\nOpen calls: 1\n"),
+            HasSubstr(absl::StrCat(call, "  age ")),
+            HasSubstr("risk high  citizen-7f3a"),
+            HasSubstr("Running escalations: none"), Not(HasSubstr("NOBODY"))));
+
+  const VagtctlOutcome json = CtlJson({"board", "--line", "central"});
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  v1::Board parsed;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(json.output, &parsed).ok())
+      << json.output;
+  EXPECT_EQ(parsed.holder().id(), "worker:anna");
+  ASSERT_THAT(parsed.open_calls(), SizeIs(1));
+  EXPECT_EQ(parsed.open_calls(0).call_id(), call);
+  EXPECT_EQ(parsed.open_calls(0).latest_risk(), v1::RISK_LEVEL_HIGH);
+}
+
+TEST_F(VagtctlAuditTest, LineNobodyTookOpensWithTheNobodyBanner) {
+  const std::string call = ReceiveCall("central");
+  const VagtctlOutcome board = Ctl({"board", "--line", "central"});
+  ASSERT_EQ(board.exit_code, 0) << board.output;
+  const std::vector<std::string> lines = Lines(board.output);
+  ASSERT_GE(lines.size(), 2u) << board.output;
+  EXPECT_EQ(lines[0], "!!! NOBODY IS RESPONSIBLE FOR LINE central !!!");
+  EXPECT_EQ(lines[1], "! NOBODY IS RESPONSIBLE FOR LINE central");
+  EXPECT_THAT(board.output,
+              AllOf(HasSubstr("Responsible: NOBODY"), HasSubstr(call)));
+
+  // A line no event names is the server's NOT_FOUND.
+  const VagtctlOutcome unknown = Ctl({"board", "--line", "nowhere"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown.output;
+  EXPECT_THAT(unknown.output, HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(VagtctlAuditTest, WatchPrintsANewBoardAfterEachChange) {
+  ASSERT_EQ(Ctl({"line", "take", "central"}).exit_code, 0);
+  absl::StatusOr<std::unique_ptr<ChildProcess>> watch =
+      ChildProcess::Start(Argv({"board", "--line", "central", "--watch"}));
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  ChildProcess& w = **watch;
+  ASSERT_TRUE(w.ReadUntil("=== line central at ", Deadline()).ok())
+      << w.transcript();
+  ASSERT_TRUE(w.ReadUntil("Open calls: none", Deadline()).ok())
+      << w.transcript();
+
+  const std::string call = ReceiveCall("central");
+  ASSERT_TRUE(w.ReadUntil("=== line central at ", Deadline()).ok())
+      << w.transcript();
+  absl::StatusOr<std::string> line = w.ReadUntil(call, Deadline());
+  ASSERT_TRUE(line.ok()) << w.transcript();
+  EXPECT_THAT(*line, HasSubstr("risk not assessed  citizen-7f3a"));
+  w.Signal(SIGINT);
+  EXPECT_TRUE(w.Wait(Deadline()).ok());
+}
+
+TEST_F(VagtctlAuditTest, TimelineListsTheCallsEventsWithoutItsTexts) {
+  ASSERT_EQ(Ctl({"line", "take", "central"}).exit_code, 0);
+  const std::string call = ReceiveCall("central");
+  ASSERT_EQ(Ctl({"call", "risk", call, "high", "Talks about it"}).exit_code, 0);
+
+  const VagtctlOutcome timeline =
+      Ctl({"timeline", "--call", call, "--purpose", "crisis-review"});
+  ASSERT_EQ(timeline.exit_code, 0) << timeline.output;
+  const std::vector<std::string> lines = Lines(timeline.output);
+  ASSERT_THAT(lines, SizeIs(2)) << timeline.output;
+  EXPECT_THAT(lines[0], AllOf(HasSubstr("  #2  worker:anna  CallReceived  "),
+                              HasSubstr("call-" + call),
+                              HasSubstr("citizen_ref: \"citizen-7f3a\"")));
+  EXPECT_THAT(lines[1], AllOf(HasSubstr("  #3  worker:anna  CallRiskAssessed"),
+                              HasSubstr("RISK_LEVEL_HIGH")));
+  EXPECT_THAT(timeline.output, AllOf(Not(HasSubstr("Cannot sleep")),
+                                     Not(HasSubstr("Talks about it"))));
+
+  // A page at a time, or all of them; --json: one event per line, whole.
+  const VagtctlOutcome first = Ctl({"timeline", "--call", call, "--purpose",
+                                    "crisis-review", "--page-size", "1"});
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  ASSERT_THAT(Lines(first.output), SizeIs(2)) << first.output;
+  EXPECT_THAT(Lines(first.output)[1], StartsWith("next page: --page-token "));
+  const VagtctlOutcome all =
+      CtlJson({"timeline", "--call", call, "--purpose", "crisis-review",
+               "--page-size", "1", "--all-pages"});
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  ASSERT_THAT(Lines(all.output), SizeIs(2)) << all.output;
+  v1::EventEnvelope risk;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(Lines(all.output)[1], &risk)
+          .ok())
+      << all.output;
+  EXPECT_EQ(risk.payload().call_risk_assessed().sensitive().reason(),
+            "Talks about it");
+
+  // Why the trail is read is required: a usage error naming it.
+  const VagtctlOutcome no_purpose = Ctl({"timeline", "--call", call});
+  EXPECT_EQ(no_purpose.exit_code, 2);
+  EXPECT_THAT(no_purpose.output, HasSubstr("--purpose"));
+  const VagtctlOutcome two = Ctl(
+      {"timeline", "--call", call, "--line", "central", "--purpose", "audit"});
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_THAT(two.output, HasSubstr("at most one of"));
+}
+
+TEST_F(VagtctlAuditTest, BoardAtShowsTheLineAsItWasBeforeAndAfterTheCall) {
+  ASSERT_EQ(Ctl({"line", "take", "central"}).exit_code, 0);
+  const absl::Time before = absl::Now();
+  const std::string call = ReceiveCall("central");
+  ASSERT_FALSE(call.empty());
+
+  const VagtctlOutcome then =
+      Ctl({"board-at", "--line", "central", "--at", Rfc3339(before),
+           "--purpose", "crisis-review"});
+  ASSERT_EQ(then.exit_code, 0) << then.output;
+  EXPECT_THAT(then.output,
+              AllOf(HasSubstr("Responsible: worker:anna"),
+                    HasSubstr("Open calls: none"), Not(HasSubstr(call))));
+
+  // Local time to the minute: two minutes on is after the call.
+  absl::TimeZone zone;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Copenhagen", &zone));
+  const std::string later =
+      absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() + absl::Minutes(2), zone);
+  const VagtctlOutcome after = Ctl(
+      {"board-at", "--line", "central", "--at", later, "--purpose", "audit"});
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_THAT(after.output, AllOf(HasSubstr("Open calls: 1"), HasSubstr(call)));
+
+  const VagtctlOutcome bad = Ctl({"board-at", "--line", "central", "--at",
+                                  "yesterday", "--purpose", "audit"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.output, HasSubstr("--at: 'yesterday' is not a time"));
+}
+
+TEST_F(VagtctlAuditTest, VerifyPrintsChainOkWithTheEventCount) {
+  ASSERT_EQ(Ctl({"line", "take", "central"}).exit_code, 0);
+  ReceiveCall("central");
+  const VagtctlOutcome verify = Ctl({"verify"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_EQ(verify.output, "chain OK: 2 events\n");
+}
+
+TEST_F(VagtctlAuditTest, ReviewNeedsOneSubjectAndAKnownFormat) {
+  const VagtctlOutcome none = Ctl({"review", "--purpose", "crisis-review"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.output, HasSubstr("give --call ID or --citizen REF"));
+  const VagtctlOutcome pdf = Ctl({"review", "--call", "c", "--format", "pdf",
+                                  "--purpose", "crisis-review"});
+  EXPECT_EQ(pdf.exit_code, 2);
+  EXPECT_THAT(pdf.output, HasSubstr("'pdf' is not one of html|json"));
+}
+
+}  // namespace
+}  // namespace vagt

@@ -1,0 +1,48 @@
+#include "tests/support/vagtctl_process.h"
+
+#include <sys/wait.h>
+
+#include "tests/support/child_process.h"
+
+namespace vagt::testing {
+
+std::vector<std::string> VagtctlArgv(const std::string& vagtctl_path,
+                                     const std::string& actor,
+                                     const std::string& server,
+                                     const std::vector<std::string>& args,
+                                     bool stdout_only) {
+  std::vector<std::string> argv = {
+      "/bin/sh",
+      "-c",
+      stdout_only ? "exec \"$@\" 2>/dev/null" : "exec \"$@\"",
+      "sh",
+      "/usr/bin/env",
+      "-u",
+      "VAGT_ACTOR",
+      "-u",
+      "VAGT_SERVER"};
+  if (!actor.empty()) argv.push_back("VAGT_ACTOR=" + actor);
+  argv.push_back("VAGT_SERVER=" + server);
+  argv.push_back(vagtctl_path);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+absl::StatusOr<VagtctlOutcome> RunVagtctl(const std::vector<std::string>& argv,
+                                          absl::Time deadline) {
+  absl::StatusOr<std::unique_ptr<ChildProcess>> child =
+      ChildProcess::Start(argv);
+  if (!child.ok()) return child.status();
+  absl::StatusOr<std::string> line;
+  do {
+    line = (*child)->ReadLine(deadline);
+  } while (line.ok());
+  if (absl::IsDeadlineExceeded(line.status())) return line.status();
+  absl::StatusOr<int> status = (*child)->Wait(deadline);
+  if (!status.ok()) return status.status();
+  return VagtctlOutcome{
+      .exit_code = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1,
+      .output = (*child)->transcript()};
+}
+
+}  // namespace vagt::testing
