@@ -6,6 +6,8 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -257,6 +259,35 @@ TEST_F(VagtctlAuditTest, VerifyPrintsChainOkWithTheEventCount) {
   const VagtctlOutcome verify = Ctl({"verify"});
   ASSERT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_EQ(verify.output, "chain OK: 2 events\n");
+}
+
+TEST_F(VagtctlAuditTest, ReviewWritesTheReportToStdoutOrAFile) {
+  ASSERT_EQ(Ctl({"line", "take", "central"}).exit_code, 0);
+  const std::string call = ReceiveCall("central");
+
+  // Stdout alone; the global --json does not change what review writes.
+  const VagtctlOutcome html = CtlJson({"review", "--call", call, "--format",
+                                       "html", "--purpose", "crisis-review"});
+  ASSERT_EQ(html.exit_code, 0) << html.output;
+  EXPECT_THAT(html.output,
+              AllOf(StartsWith("<!DOCTYPE html>"),
+                    HasSubstr(absl::StrCat("Review of call ", call))));
+
+  const std::string file = dir_ + "/review.json";
+  const VagtctlOutcome json = Ctl({"review", "--call", call, "--format", "json",
+                                   "--purpose", "audit", "--out", file});
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_THAT(json.output, AllOf(StartsWith("Review written to " + file),
+                                 HasSubstr("application/json")));
+  std::ifstream written(file);
+  const std::string content((std::istreambuf_iterator<char>(written)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_THAT(content, HasSubstr(absl::StrCat("\"call_id\": \"", call)));
+
+  const VagtctlOutcome unknown =
+      Ctl({"review", "--call", "no-such-call", "--purpose", "audit"});
+  EXPECT_EQ(unknown.exit_code, 3) << unknown.output;
+  EXPECT_THAT(unknown.output, HasSubstr("NOT_FOUND"));
 }
 
 TEST_F(VagtctlAuditTest, ReviewNeedsOneSubjectAndAKnownFormat) {
