@@ -106,9 +106,15 @@ void ProjectionRunner::Discard() {
 }
 
 absl::StatusOr<uint64_t> ProjectionRunner::Step(absl::Time deadline) {
+  ASSIGN_OR_RETURN(BatchOutcome outcome, ApplyBatch(deadline));
+  return outcome.delivered;
+}
+
+absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyBatch(
+    absl::Time deadline) {
   ASSIGN_OR_RETURN(FeedBatch fed,
                    feed_->Next(cursor_, options_.batch_events, deadline));
-  if (fed.events.empty() && fed.cursor == cursor_) return 0;
+  if (fed.events.empty() && fed.cursor == cursor_) return BatchOutcome{};
   rocksdb::WriteBatch batch;
   uint64_t position = AppliedPosition();
   uint64_t applied = 0;
@@ -148,7 +154,8 @@ absl::StatusOr<uint64_t> ProjectionRunner::Step(absl::Time deadline) {
     return status;
   }
   RETURN_IF_ERROR(Commit(batch, fed.cursor, position));
-  return applied;
+  return BatchOutcome{
+      .delivered = fed.events.size(), .applied = applied, .progressed = true};
 }
 
 absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
@@ -174,9 +181,10 @@ absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
 absl::StatusOr<uint64_t> ProjectionRunner::CatchUp() {
   uint64_t total = 0;
   while (true) {
-    ASSIGN_OR_RETURN(uint64_t n, Step(absl::InfinitePast()));
-    if (n == 0) return total;
-    total += n;
+    // A batch of redelivered events applies nothing, yet more may follow.
+    ASSIGN_OR_RETURN(BatchOutcome outcome, ApplyBatch(absl::InfinitePast()));
+    if (!outcome.progressed) return total;
+    total += outcome.applied;
   }
 }
 

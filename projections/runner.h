@@ -63,7 +63,7 @@ class ProjectionRunner {
   // (tests, benchmarks, tools). Returns the number of events applied.
   absl::StatusOr<uint64_t> CatchUp();
   // Applies at most one batch, waiting for events until `deadline`. Returns
-  // the number of events in it (0: nothing came).
+  // the number of events in it, redelivered ones included (0: nothing came).
   absl::StatusOr<uint64_t> Step(absl::Time deadline);
 
   // Stops the thread if running, wipes the database and starts over from the
@@ -84,6 +84,13 @@ class ProjectionRunner {
  private:
   ProjectionRunner(std::unique_ptr<rocksdb::DB> db,
                    std::unique_ptr<EventFeed> feed, RunnerOptions options);
+  // What one batch from the feed did.
+  struct BatchOutcome {
+    size_t delivered = 0;     // events in it, redelivered ones included
+    uint64_t applied = 0;     // events applied (not redelivered)
+    bool progressed = false;  // events came, or the feed's cursor moved
+  };
+  absl::StatusOr<BatchOutcome> ApplyBatch(absl::Time deadline);
   absl::Status LoadProgress();
   absl::Status Commit(rocksdb::WriteBatch& batch, const std::string& cursor,
                       uint64_t position);
