@@ -21,8 +21,9 @@ v1::Board EmptyBoard(std::string_view line_id);
 // event_count and last_position.
 void ApplyToBoard(const v1::EventEnvelope& event, v1::Board& board);
 
-// Who reads the board: team workers see every handover item; anyone else
-// only the items shared with them.
+// Who reads the board: team workers (and auditors, who read the whole trail
+// anyway) see every handover item; anyone else only the items shared with
+// them.
 enum class BoardReader { kTeamWorker, kPartner };
 BoardReader ReaderOf(std::string_view actor);
 

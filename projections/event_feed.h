@@ -21,7 +21,12 @@
 namespace vagt::projections {
 
 struct FeedBatch {
-  // In an order that keeps each stream's versions ascending.
+  // In global position order. A feed may deliver an event again (at least
+  // once), but must never skip one nor hand out a later position before an
+  // earlier one it has not yet delivered: board snapshots and BoardAt rely
+  // on each line's events being applied in log order. A Kafka feed, whose
+  // partitions interleave streams, restores that order from the envelopes'
+  // gapless global positions before handing events out.
   std::vector<v1::EventEnvelope> events;
   // The cursor after these events: pass it to the next Next().
   std::string cursor;

@@ -1,5 +1,7 @@
 #include "services/oncall/oncall_service.h"
 
+#include <algorithm>
+
 #include "eventstore/status_macros.h"
 #include "projections/board_fold.h"
 #include "services/common/command_context.h"
@@ -56,20 +58,28 @@ grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
   view_.CatchUp();
   bool first = true;
   uint64_t shown = 0;  // last_position of the board last sent
+  google::protobuf::RepeatedPtrField<std::string> shown_alerts;
   while (!context->IsCancelled()) {
     const uint64_t applied = view_.runner().AppliedPosition();
-    absl::StatusOr<v1::Board> board = view_.reader().Board(request->line_id());
-    if (!board.ok()) return ToGrpcStatus(board.status());
-    if (first || board->last_position() != shown) {
-      shown = board->last_position();
+    absl::StatusOr<v1::Board> stored = view_.reader().Board(request->line_id());
+    if (!stored.ok()) return ToGrpcStatus(stored.status());
+    const uint64_t as_of_position = std::max(applied, stored->last_position());
+    // A watch follows the log, so being a few events behind is normal.
+    v1::Board board =
+        WithStaleness(projections::RenderBoard(*std::move(stored), clock_.Now(),
+                                               as_of_position, *reader),
+                      view_.StalenessAlerts(applied, /*check_lag=*/false));
+    // Sent when an event changed the board, and when time alone changed
+    // what needs attention (a deadline passed, a handover became overdue).
+    const bool alerts_changed =
+        board.alerts_size() != shown_alerts.size() ||
+        !std::equal(board.alerts().begin(), board.alerts().end(),
+                    shown_alerts.begin());
+    if (first || board.last_position() != shown || alerts_changed) {
       first = false;
-      // A watch follows the log, so being a few events behind is normal.
-      if (!writer->Write(WithStaleness(
-              projections::RenderBoard(*std::move(board), clock_.Now(), applied,
-                                       *reader),
-              view_.StalenessAlerts(applied, /*check_lag=*/false)))) {
-        break;  // the client went away
-      }
+      shown = board.last_position();
+      shown_alerts = board.alerts();
+      if (!writer->Write(board)) break;  // the client went away
     }
     view_.runner().WaitForChange(applied, absl::Now() + kWatchPoll);
   }
