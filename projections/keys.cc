@@ -1,5 +1,6 @@
 #include "projections/keys.h"
 
+#include <algorithm>
 #include <initializer_list>
 
 namespace vagt::projections::keys {
@@ -98,6 +99,16 @@ std::string EntityKey(Entity kind, std::string_view id, uint64_t position) {
 std::optional<uint64_t> TrailingPosition(std::string_view key) {
   if (key.size() < 8) return std::nullopt;
   return FromBigEndian64(key.substr(key.size() - 8));
+}
+
+std::string_view InsertHintPrefix(std::string_view key) {
+  if (key.size() > 2 &&
+      (key.substr(0, 2) == "x/" || key.substr(0, 2) == "s/")) {
+    if (const size_t end = key.find('\0', 2); end != std::string_view::npos) {
+      return key.substr(0, end + 1);
+    }
+  }
+  return key.substr(0, std::min<size_t>(key.size(), 2));
 }
 
 }  // namespace vagt::projections::keys

@@ -64,6 +64,13 @@ std::string EntityKey(Entity kind, std::string_view id, uint64_t position);
 // The big-endian position at the end of a snapshot or entity key.
 std::optional<uint64_t> TrailingPosition(std::string_view key);
 
+// What consecutive keys of one kind share, for RocksDB's memtable insert
+// hints: an entity's or a line's snapshots' prefix (through its 0x00), else
+// the two-byte prefix ("e/", "t/", ...). Keys with the same hint prefix are
+// written in ascending order (positions grow), so each lands next to the
+// previous one.
+std::string_view InsertHintPrefix(std::string_view key);
+
 }  // namespace vagt::projections::keys
 
 #endif  // VAGT_PROJECTIONS_KEYS_H_

@@ -1,11 +1,21 @@
-// vagt-bench: durable appends per second from 1 and 16 threads for raw
-// RocksDB (the baseline), the event store, and PostgreSQL (for comparison),
-// each case in a fresh directory. The last line compares the event store at
-// 16 threads with the two others:
+// vagt-bench: two groups of cases, each ending with its own summary line.
 //
-//   $ vagt-bench --seconds=3
+// append: durable appends per second from 1 and 16 threads for raw RocksDB
+// (the baseline), the event store, and PostgreSQL (for comparison), each
+// case in a fresh directory; the summary compares the event store at 16
+// threads with the two others.
+//
+// projections: rebuilding the board and the audit trail from a
+// 1,000,000-event log, against reading that log through the feed alone (the
+// baseline), and a citizen's timeline at 100,000 and 1,000,000 events.
+//
+//   $ vagt-bench                  # both groups, append first
+//   $ vagt-bench append --seconds=3
 //   ...
 //   append16_vs_rocksdb16=0.82 append16_vs_postgres16=5.10
+//   $ vagt-bench projections
+//   ...
+//   rebuild_events_per_s=250000 timeline_1m_vs_100k=1.10
 //
 // Not run by ctest: its numbers depend on the disk. See README.md here.
 #include <cstdlib>
@@ -13,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -35,6 +46,8 @@ ABSL_FLAG(std::string, dir, "",
 ABSL_FLAG(std::string, postgres, "auto",
           "auto: also measure PostgreSQL when its server binaries are "
           "installed (/usr/lib/postgresql/*/bin); off: skip it.");
+ABSL_FLAG(uint64_t, log_events, 1'000'000,
+          "projections: events in the large log; the small log has a tenth.");
 
 namespace vagt::bench {
 namespace {
@@ -130,38 +143,19 @@ std::string Ratio(std::optional<double> numerator,
   return absl::StrFormat("%.2f", *numerator / *denominator);
 }
 
-int Main() {
+// The append group; false if a case failed.
+bool RunAppendCases(const std::string& parent) {
   const double seconds = absl::GetFlag(FLAGS_seconds);
-  const std::string postgres = absl::GetFlag(FLAGS_postgres);
-  if (!(seconds > 0)) {
-    std::cerr << "vagt-bench: --seconds must be > 0\n";
-    return 2;
-  }
-  if (postgres != "auto" && postgres != "off") {
-    std::cerr << "vagt-bench: --postgres must be auto or off\n";
-    return 2;
-  }
-  std::string parent = absl::GetFlag(FLAGS_dir);
-  if (parent.empty()) parent = DefaultScratchParent();
   const absl::Duration duration = absl::Seconds(seconds);
-
-  std::cout << absl::StrFormat(
-                   "vagt-bench: %.1f s per case, %d-byte events, scratch "
-                   "directories under %s (filesystem %s)",
-                   seconds, kEventBytes, parent, FilesystemType(parent))
+  std::cout << absl::StrFormat("append: %.1f s per case, %d-byte events",
+                               seconds, kEventBytes)
             << std::endl;
-  if (IsMemoryFilesystem(parent)) {
-    std::cout << "WARNING: " << parent
-              << " is in memory: fsync proves nothing, pass --dir on a disk"
-              << std::endl;
-  }
-
   const CaseResults rocksdb =
       RunInScratchDirs("rocksdb_batch", &MeasureRocksDbBatch, parent, duration);
   const CaseResults append = RunInScratchDirs(
       "eventstore_append", &MeasureEventStoreAppend, parent, duration);
   CaseResults pg;
-  if (postgres == "off") {
+  if (absl::GetFlag(FLAGS_postgres) == "off") {
     std::cout << "postgres_insert    n/a: --postgres=off" << std::endl;
   } else {
     pg = RunPostgres(parent, duration);
@@ -171,9 +165,85 @@ int Main() {
             << Ratio(append.sixteen, rocksdb.sixteen)
             << " append16_vs_postgres16=" << Ratio(append.sixteen, pg.sixteen)
             << std::endl;
-  const bool all_ran =
-      rocksdb.one && rocksdb.sixteen && append.one && append.sixteen;
-  return all_ran ? EXIT_SUCCESS : EXIT_FAILURE;
+  return rocksdb.one && rocksdb.sixteen && append.one && append.sixteen;
+}
+
+// The projections group; false if it failed.
+bool RunProjections(const std::string& parent) {
+  const uint64_t large = absl::GetFlag(FLAGS_log_events);
+  const uint64_t small = large / 10;
+  std::cout << absl::StrFormat("projections: logs of %d and %d events", small,
+                               large)
+            << std::endl;
+  absl::StatusOr<ProjectionsResult> result;
+  if (absl::StatusOr<std::unique_ptr<ScratchDir>> dir =
+          ScratchDir::Create(parent, "vagt-bench-projections");
+      dir.ok()) {
+    result = MeasureProjections((*dir)->path(), small, large);
+  } else {
+    result = dir.status();
+  }
+  if (!result.ok()) {
+    std::cout << "projections error: " << result.status().ToString()
+              << std::endl;
+    std::cout << "rebuild_events_per_s=n/a timeline_1m_vs_100k=n/a"
+              << std::endl;
+    return false;
+  }
+  std::cout << "rebuild_vs_feed_read="
+            << Ratio(result->rebuild_events_per_second,
+                     result->feed_events_per_second)
+            << std::endl;
+  std::cout << absl::StrFormat("rebuild_events_per_s=%.0f",
+                               result->rebuild_events_per_second)
+            << " timeline_1m_vs_100k="
+            << Ratio(result->timeline_large_us, result->timeline_small_us)
+            << std::endl;
+  return true;
+}
+
+int Main(const std::vector<std::string>& groups) {
+  const std::string postgres = absl::GetFlag(FLAGS_postgres);
+  if (!(absl::GetFlag(FLAGS_seconds) > 0)) {
+    std::cerr << "vagt-bench: --seconds must be > 0\n";
+    return 2;
+  }
+  if (postgres != "auto" && postgres != "off") {
+    std::cerr << "vagt-bench: --postgres must be auto or off\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_log_events) < 10) {
+    std::cerr << "vagt-bench: --log_events must be >= 10\n";
+    return 2;
+  }
+  bool append = groups.empty(), projections = groups.empty();
+  for (const std::string& group : groups) {
+    if (group == "append") {
+      append = true;
+    } else if (group == "projections") {
+      projections = true;
+    } else {
+      std::cerr << "vagt-bench: unknown group '" << group
+                << "' (append, projections)\n";
+      return 2;
+    }
+  }
+  std::string parent = absl::GetFlag(FLAGS_dir);
+  if (parent.empty()) parent = DefaultScratchParent();
+
+  std::cout << absl::StrFormat(
+                   "vagt-bench: scratch directories under %s (filesystem %s)",
+                   parent, FilesystemType(parent))
+            << std::endl;
+  if (IsMemoryFilesystem(parent)) {
+    std::cout << "WARNING: " << parent
+              << " is in memory: fsync proves nothing, pass --dir on a disk"
+              << std::endl;
+  }
+  bool ok = true;
+  if (append) ok = RunAppendCases(parent) && ok;
+  if (projections) ok = RunProjections(parent) && ok;
+  return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 }  // namespace
@@ -181,7 +251,10 @@ int Main() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Measures durable appends/s: raw RocksDB, the event store, PostgreSQL.");
-  absl::ParseCommandLine(argc, argv);
-  return vagt::bench::Main();
+      "[append] [projections] [flags]: durable appends/s (raw RocksDB, the "
+      "event store, PostgreSQL) and the projections' rebuild and timeline. "
+      "No group: both.");
+  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  return vagt::bench::Main(
+      std::vector<std::string>(args.begin() + 1, args.end()));
 }

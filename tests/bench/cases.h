@@ -1,7 +1,7 @@
-// The cases vagt-bench measures. Each makes durable appends of one
-// ~kEventBytes event per call, back to back, from `threads` threads for
-// `duration` (see RunThreads), and returns acknowledged events per second.
-// An append counts only once it is fsync'd.
+// The cases vagt-bench measures. The append cases make durable appends of
+// one ~kEventBytes event per call, back to back, from `threads` threads for
+// `duration` (see RunThreads), and return acknowledged events per second;
+// an append counts only once it is fsync'd. The projections case is last.
 #ifndef VAGT_TESTS_BENCH_CASES_H_
 #define VAGT_TESTS_BENCH_CASES_H_
 
@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "eventstore/event_store.h"
 #include "tests/bench/bench.h"
 
 namespace vagt::bench {
@@ -35,6 +36,32 @@ absl::StatusOr<Throughput> MeasureEventStoreAppend(const std::string& dir,
 absl::StatusOr<Throughput> MeasurePostgresInsert(const std::string& conninfo,
                                                  int threads,
                                                  absl::Duration duration);
+
+// The projections case, in the empty directory `dir`: appends a synthetic
+// on-call log (SyntheticLog) to an event store until it holds
+// `small_events`, builds the projections into a fresh database and times the
+// first page (50 events) of each frequent caller's timeline; grows the log to
+// `large_events`, reads it once through the feed alone (the baseline),
+// rebuilds the projections into another fresh database (the rebuild rate
+// counts ProjectionRunner::CatchUp only) and times the same timelines again.
+// Fails if the pages differ between the two logs. Prints a line per step.
+struct ProjectionsResult {
+  uint64_t events = 0;  // in the large log
+  double rebuild_events_per_second = 0;
+  double feed_events_per_second = 0;
+  double timeline_small_us = 0;  // median per query
+  double timeline_large_us = 0;
+};
+absl::StatusOr<ProjectionsResult> MeasureProjections(const std::string& dir,
+                                                     uint64_t small_events,
+                                                     uint64_t large_events);
+
+// Rebuilds the projections of everything in `store` into the fresh
+// directory `dir` the way ProjectionRunner does, one step at a time (feed
+// read, stream dedup, routing, board fold, audit trail, batch write), and
+// prints each step's thread CPU time per event.
+absl::Status ProfileRebuildPhases(const eventstore::EventStore& store,
+                                  const std::string& dir);
 
 }  // namespace vagt::bench
 
