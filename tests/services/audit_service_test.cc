@@ -16,16 +16,9 @@
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
-#include "projections/runner.h"
-#include "projections/store_feed.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
-#include "services/common/projection_view.h"
-#include "services/registry.h"
-#include "tests/eventstore/test_store.h"
 #include "tests/services/duty_commands.h"
 #include "tests/services/service_test_server.h"
 #include "vagt/v1/audit.grpc.pb.h"
@@ -704,60 +697,22 @@ class FailingWalFileSystem : public rocksdb::FileSystemWrapper {
 
 class AuditOnRefusingStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto store = eventstore::EventStore::Open({.path = dir_.Child("store"),
-                                               .clock = &clock_,
-                                               .rocksdb_env = env_.get()});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto runner = projections::ProjectionRunner::Open(
-        dir_.Child("projections"),
-        std::make_unique<projections::StoreFeed>(*store_));
-    ASSERT_TRUE(runner.ok()) << runner.status();
-    projections_ = std::move(*runner);
-    projections_->Start();
-    view_ = std::make_unique<services::ProjectionView>(*projections_, *store_);
-    auto services = services::MakeServices(
-        {"all"},
-        {.store = *store_, .clock = clock_, .projections = view_.get()});
-    ASSERT_TRUE(services.ok()) << services.status();
-    services_ = std::move(*services);
-    grpc::ServerBuilder builder;
-    for (const auto& service : services_)
-      builder.RegisterService(service.get());
-    server_ = builder.BuildAndStart();
-    channel_ = server_->InProcessChannel(grpc::ChannelArguments());
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) {
-      server_->Shutdown();
-      server_->Wait();
-    }
-  }
-
-  eventstore::testing::ScratchDir dir_;
   std::shared_ptr<FailingWalFileSystem> fs_ =
       std::make_shared<FailingWalFileSystem>();
   std::unique_ptr<rocksdb::Env> env_ = rocksdb::NewCompositeEnv(fs_);
-  FakeClock clock_{ServiceTestServer::DefaultStart()};
-  std::unique_ptr<eventstore::EventStore> store_;
-  std::unique_ptr<projections::ProjectionRunner> projections_;
-  std::unique_ptr<services::ProjectionView> view_;
-  std::vector<std::unique_ptr<grpc::Service>> services_;
-  std::unique_ptr<grpc::Server> server_;
-  std::shared_ptr<grpc::Channel> channel_;
+  // Declared last: shut down before the file system it writes through.
+  ServiceTestServer server_{env_.get()};
 };
 
 TEST_F(AuditOnRefusingStoreTest, ReadThatCannotBeRecordedReturnsNothing) {
-  DutyCommands duty(channel_);
+  DutyCommands duty(server_.channel());
   duty.TakeLine(kCentral, kAnna);
   const Created call = duty.ReceiveCall(kCentral, kAnna, kCitizen);
   ASSERT_NE(call.position, 0u);
-  auto audit = v1::AuditService::NewStub(channel_);
+  auto audit = v1::AuditService::NewStub(server_.channel());
 
   fs_->Fail();
-  const uint64_t before = store_->LastPosition();
+  const uint64_t before = server_.store().LastPosition();
   v1::TimelineRequest r = ValidTimeline();
   v1::TimelineResponse response;
   grpc::Status s =
@@ -765,7 +720,7 @@ TEST_F(AuditOnRefusingStoreTest, ReadThatCannotBeRecordedReturnsNothing) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
   EXPECT_THAT(s.error_message(), Not(HasSubstr(kCitizen)));
   EXPECT_THAT(response.events(), IsEmpty());
-  EXPECT_EQ(store_->LastPosition(), before);
+  EXPECT_EQ(server_.store().LastPosition(), before);
 
   // The store keeps refusing; so does every recorded read.
   s = audit->Timeline(ServiceTestServer::As(kAnna).get(), r, &response);
@@ -773,13 +728,13 @@ TEST_F(AuditOnRefusingStoreTest, ReadThatCannotBeRecordedReturnsNothing) {
   EXPECT_THAT(response.events(), IsEmpty());
   v1::BoardAtRequest b;
   b.set_line_id(kCentral);
-  *b.mutable_at() = ToTimestamp(clock_.Now());
+  *b.mutable_at() = ToTimestamp(server_.clock().Now());
   *b.mutable_access() = Purpose(v1::ACCESS_PURPOSE_CRISIS_REVIEW);
   v1::Board board;
   s = audit->BoardAt(ServiceTestServer::As(kAnna).get(), b, &board);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(board.open_calls(), IsEmpty());
-  EXPECT_EQ(store_->LastPosition(), before);
+  EXPECT_EQ(server_.store().LastPosition(), before);
 }
 
 }  // namespace

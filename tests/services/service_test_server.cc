@@ -17,12 +17,13 @@ absl::Time ServiceTestServer::DefaultStart() {
                          absl::UTCTimeZone());
 }
 
-ServiceTestServer::ServiceTestServer() : clock_(DefaultStart()) {
+ServiceTestServer::ServiceTestServer(rocksdb::Env* rocksdb_env)
+    : clock_(DefaultStart()) {
   std::string tmpl = ::testing::TempDir() + "vagt-services-XXXXXX";
   dir_ = mkdtemp(tmpl.data()) == nullptr ? "" : tmpl;
   EXPECT_FALSE(dir_.empty());
-  auto store =
-      eventstore::EventStore::Open({.path = dir_ + "/store", .clock = &clock_});
+  auto store = eventstore::EventStore::Open(
+      {.path = dir_ + "/store", .clock = &clock_, .rocksdb_env = rocksdb_env});
   EXPECT_TRUE(store.ok()) << store.status();
   store_ = std::move(*store);
   auto runner = projections::ProjectionRunner::Open(

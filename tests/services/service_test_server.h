@@ -24,6 +24,10 @@
 #include "projections/runner.h"
 #include "services/common/projection_view.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace vagt::testing {
 
 class ServiceTestServer {
@@ -31,7 +35,9 @@ class ServiceTestServer {
   // 2026-11-24 19:00 UTC (20:00 in Copenhagen): an ordinary evening.
   static absl::Time DefaultStart();
 
-  ServiceTestServer();
+  // The store writes through `rocksdb_env` when given (e.g. one that makes
+  // its syncs fail); it must outlive the server.
+  explicit ServiceTestServer(rocksdb::Env* rocksdb_env = nullptr);
   ~ServiceTestServer();
 
   FakeClock& clock() { return clock_; }
