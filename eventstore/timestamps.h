@@ -1,5 +1,6 @@
 // google.protobuf.Timestamp <-> absl::Time: the one conversion, for the
-// store's envelopes, command inputs and vagtctl.
+// store's envelopes, command inputs and vagtctl; and the time zone the
+// duty is shown and planned in.
 //
 //   if (!IsValidTimestamp(request.ends_at())) return InvalidArgumentError(...);
 //   absl::Time ends = ToTime(request.ends_at());
@@ -35,6 +36,20 @@ inline google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   out.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) /
                                      absl::Nanoseconds(1)));
   return out;
+}
+
+// Times are stored in UTC and shown in this zone (DOMAIN.md).
+inline constexpr char kDutyTimeZone[] = "Europe/Copenhagen";
+
+// kDutyTimeZone, loaded once; UTC if the zone data is missing (tzdata is a
+// dependency, so only a broken install shows UTC).
+inline const absl::TimeZone& DutyTimeZone() {
+  static const absl::TimeZone* zone = [] {
+    auto* z = new absl::TimeZone(absl::UTCTimeZone());
+    absl::LoadTimeZone(kDutyTimeZone, z);
+    return z;
+  }();
+  return *zone;
 }
 
 }  // namespace vagt

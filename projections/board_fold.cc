@@ -278,12 +278,7 @@ uint32_t RedactItems(RepeatedPtrField<v1::HandoverItem>& items,
 }
 
 std::string LocalClock(const Timestamp& t) {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Europe/Copenhagen", z)) *z = absl::UTCTimeZone();
-    return z;
-  }();
-  return absl::FormatTime("%H:%M", ToTime(t), *zone);
+  return absl::FormatTime("%H:%M", ToTime(t), DutyTimeZone());
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ void ReportBuilder::AddToEscalation(const v1::EventEnvelope& e) {
   auto respond = [&](v1::ReviewEscalationStep& s) {
     auto start = level_start_.find(id);
     if (start != level_start_.end()) {
-      s.set_response_seconds(Seconds(start->second, e.occurred_at()));
+      s.mutable_response_seconds()->set_value(
+          Seconds(start->second, e.occurred_at()));
     }
   };
   switch (p.event_case()) {

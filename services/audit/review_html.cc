@@ -181,8 +181,9 @@ data PageData::Escalation(const v1::ReviewEscalation& x) const {
         {"level", level},
         {"party", party},
         {"deadline", s.has_ack_deadline() ? Local(s.ack_deadline()) : ""},
-        {"response",
-         s.has_response_seconds() ? Duration(s.response_seconds()) : ""},
+        {"response", s.has_response_seconds()
+                         ? Duration(s.response_seconds().value())
+                         : ""},
         {"text", text},
     };
     AddRef(s.event(), row);

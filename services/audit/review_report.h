@@ -11,6 +11,7 @@
 #include <cstddef>
 
 #include "absl/status/statusor.h"
+#include "eventstore/timestamps.h"
 #include "projections/reader.h"
 #include "services/audit/review.h"
 #include "vagt/v1/review.pb.h"
@@ -23,7 +24,7 @@ namespace vagt::services {
 inline constexpr size_t kMaxReviewEvents = 20'000;
 
 // The time zone of the report's local times.
-inline constexpr char kReviewTimeZone[] = "Europe/Copenhagen";
+inline constexpr const char* kReviewTimeZone = kDutyTimeZone;
 
 // NOT_FOUND (naming the subject's id) when the subject has no events in the
 // range. Reads only through `reader`; the report is deterministic for a

@@ -4,17 +4,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "eventstore/timestamps.h"
 
 namespace vagt::vagtctl {
 
-const absl::TimeZone& LocalZone() {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone(absl::UTCTimeZone());
-    absl::LoadTimeZone("Europe/Copenhagen", z);
-    return z;
-  }();
-  return *zone;
-}
+const absl::TimeZone& LocalZone() { return DutyTimeZone(); }
 
 absl::StatusOr<absl::Time> ParseLocalTime(const std::string& text,
                                           absl::Time now,

@@ -379,8 +379,8 @@ TEST_F(ReviewExportTest, EveningCallReviewMatchesTheGoldenHtmlAndJson) {
   const auto& steps = report.escalations(0).steps();
   ASSERT_EQ(steps.size(), 4);
   EXPECT_EQ(steps[1].kind(), v1::REVIEW_ESCALATION_STEP_KIND_ACKNOWLEDGED);
-  EXPECT_EQ(steps[1].response_seconds(), 4 * 60);
-  EXPECT_EQ(steps[2].response_seconds(), 8 * 60);
+  EXPECT_EQ(steps[1].response_seconds().value(), 4 * 60);
+  EXPECT_EQ(steps[2].response_seconds().value(), 8 * 60);
   EXPECT_EQ(report.escalations(0).status(),
             v1::REVIEW_ESCALATION_STATUS_RESOLVED);
   ASSERT_EQ(report.calls_size(), 1);
