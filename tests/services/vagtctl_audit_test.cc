@@ -34,18 +34,11 @@ using ::testing::SizeIs;
 using ::testing::StartsWith;
 using ::vagt::testing::ChildProcess;
 using ::vagt::testing::VagtctlOutcome;
+using ::vagt::testing::WordAfter;
 
 absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
 
 // The word after `marker` in `text` (up to a space, comma or period).
-std::string WordAfter(const std::string& text, const std::string& marker) {
-  const size_t at = text.find(marker);
-  if (at == std::string::npos) return "";
-  const size_t start = at + marker.size();
-  const size_t end = text.find_first_of(" ,.\n", start);
-  return text.substr(start, end - start);
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }

@@ -41,6 +41,7 @@ using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::Not;
 using ::vagt::testing::ChildProcess;
+using ::vagt::testing::WordAfter;
 
 constexpr char kUuid[] =
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
@@ -55,14 +56,6 @@ struct Outcome {
 };
 
 // The word after `marker` in `text` (up to a space, comma or period).
-std::string WordAfter(const std::string& text, const std::string& marker) {
-  const size_t at = text.find(marker);
-  if (at == std::string::npos) return "";
-  const size_t start = at + marker.size();
-  const size_t end = text.find_first_of(" ,.\n", start);
-  return text.substr(start, end - start);
-}
-
 // The next 22:00 in Copenhagen from now, as vagtctl reads local times.
 std::string NextTenPm() {
   absl::TimeZone zone;

@@ -45,4 +45,12 @@ absl::StatusOr<VagtctlOutcome> RunVagtctl(const std::vector<std::string>& argv,
       .output = (*child)->transcript()};
 }
 
+std::string WordAfter(const std::string& text, const std::string& marker) {
+  const size_t at = text.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t start = at + marker.size();
+  const size_t end = text.find_first_of(" ,.\n", start);
+  return text.substr(start, end - start);
+}
+
 }  // namespace vagt::testing

@@ -40,6 +40,10 @@ struct VagtctlOutcome {
 absl::StatusOr<VagtctlOutcome> RunVagtctl(const std::vector<std::string>& argv,
                                           absl::Time deadline);
 
+// The word in vagtctl's `text` right after `marker` (up to a space, comma,
+// full stop or newline), e.g. the id after "Call "; empty if absent.
+std::string WordAfter(const std::string& text, const std::string& marker);
+
 }  // namespace vagt::testing
 
 #endif  // VAGT_TESTS_SUPPORT_VAGTCTL_PROCESS_H_
