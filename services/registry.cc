@@ -18,14 +18,15 @@ namespace {
 
 struct Factory {
   bool reads_projections = false;
-  // Called with env.projections set when reads_projections.
+  // Called with env.store set unless reads_projections, and with
+  // env.projections and env.access set when reads_projections.
   std::function<std::unique_ptr<grpc::Service>(const ServiceEnv&)> make;
 };
 
 template <typename Service>
 Factory Command() {
   return {.make = [](const ServiceEnv& env) {
-    return std::make_unique<Service>(env.store, env.clock);
+    return std::make_unique<Service>(*env.store, env.clock);
   }};
 }
 
@@ -47,8 +48,8 @@ const std::vector<std::pair<std::string, Factory>>& Factories() {
            {.reads_projections = true,
             .make =
                 [](const ServiceEnv& env) {
-                  return std::make_unique<AuditService>(*env.projections,
-                                                        env.store, env.clock);
+                  return std::make_unique<AuditService>(
+                      *env.projections, *env.access, env.store, env.clock);
                 }}},
       };
   return *factories;
@@ -83,9 +84,16 @@ absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeServices(
       if (name == "all" || name == candidate) {
         known = true;
         if (!chosen.insert(candidate).second) continue;
-        if (factory.reads_projections && env.projections == nullptr) {
+        if (factory.reads_projections &&
+            (env.projections == nullptr || env.access == nullptr)) {
           return absl::FailedPreconditionError(absl::StrCat(
               "services: '", candidate, "' needs the projections"));
+        }
+        if (!factory.reads_projections && env.store == nullptr) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("services: '", candidate,
+                           "' needs the event store, which this server does "
+                           "not hold (role queries)"));
         }
         out.push_back(factory.make(env));
       }

@@ -10,14 +10,19 @@
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "services/common/access_log.h"
 #include "services/common/projection_view.h"
 
 namespace vagt::services {
 
 // What the services run on; everything must outlive them.
 struct ServiceEnv {
-  eventstore::EventStore& store;
+  // The command services append here; null where the store lives in another
+  // process (the queries role), and then only query services can be hosted.
+  eventstore::EventStore* store = nullptr;
   const Clock& clock;
+  // Where the query services record reads; null when none is hosted.
+  AccessSink* access = nullptr;
   // The projections the query services (oncall, audit) read; may be null
   // when none of them is hosted.
   const ProjectionView* projections = nullptr;
@@ -30,7 +35,8 @@ std::vector<std::string> ServiceNames();
 bool NeedProjections(const std::vector<std::string>& names);
 
 // The services named (or all of them for "all"). INVALID_ARGUMENT names an
-// unknown service; FAILED_PRECONDITION a query service without projections.
+// unknown service; FAILED_PRECONDITION a query service without projections
+// or access sink, or a command service without the store.
 absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeServices(
     const std::vector<std::string>& names, const ServiceEnv& env);
 

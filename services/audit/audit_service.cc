@@ -61,7 +61,7 @@ grpc::Status AuditService::Timeline(grpc::ServerContext* context,
         .event_count = static_cast<uint32_t>(page.events.size()),
         .access = request->access()};
     for (const auto& e : page.events) AddCitizensOf(e, record.citizen_refs);
-    RETURN_IF_ERROR(RecordAccess(store_, actor, std::move(record)));
+    RETURN_IF_ERROR(RecordAccess(access_, actor, std::move(record)));
     for (auto& e : page.events) *out.add_events() = std::move(e);
     out.set_next_page_token(PageToken(page.next_after));
     return out;
@@ -86,7 +86,7 @@ grpc::Status AuditService::BoardAt(grpc::ServerContext* context,
     v1::Board rendered = projections::RenderBoard(
         std::move(past.board), at, past.position, projections::ReaderOf(actor));
     RETURN_IF_ERROR(RecordAccess(
-        store_, actor,
+        access_, actor,
         {.kind = v1::ACCESS_KIND_BOARD_AT,
          .query =
              absl::StrCat("line_id=", request->line_id(), " at ", UtcText(at)),
@@ -103,7 +103,12 @@ grpc::Status AuditService::Verify(grpc::ServerContext* context,
                                   v1::VerifyResponse* response) {
   auto verify = [&]() -> absl::StatusOr<v1::VerifyResponse> {
     RETURN_IF_ERROR(AuditReader(*context).status());
-    ASSIGN_OR_RETURN(eventstore::VerifyReport report, store_.VerifyChain());
+    if (store_ == nullptr) {
+      return absl::FailedPreconditionError(
+          "verify walks the event store, which this server does not hold; "
+          "ask the server that hosts the command services");
+    }
+    ASSIGN_OR_RETURN(eventstore::VerifyReport report, store_->VerifyChain());
     v1::VerifyResponse out;
     out.set_ok(report.ok);
     out.set_events_checked(report.events_checked);
@@ -152,7 +157,7 @@ grpc::Status AuditService::ExportReview(grpc::ServerContext* context,
                             : absl::StrCat("call_id=", r.call_id);
     if (request->has_from()) absl::StrAppend(&query, " from ", UtcText(r.from));
     if (request->has_to()) absl::StrAppend(&query, " to ", UtcText(r.to));
-    RETURN_IF_ERROR(RecordAccess(store_, actor,
+    RETURN_IF_ERROR(RecordAccess(access_, actor,
                                  {.kind = v1::ACCESS_KIND_REVIEW_EXPORT,
                                   .query = std::move(query),
                                   .citizen_refs = exported.citizen_refs,

@@ -7,6 +7,7 @@
 
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
+#include "services/common/access_log.h"
 #include "services/common/projection_view.h"
 #include "vagt/v1/audit.grpc.pb.h"
 
@@ -19,10 +20,11 @@ inline constexpr uint32_t kDefaultTimelinePage = 100;
 
 class AuditService final : public v1::AuditService::Service {
  public:
-  // All must outlive the service.
-  AuditService(const ProjectionView& view, eventstore::EventStore& store,
-               const Clock& clock)
-      : view_(view), store_(store), clock_(clock) {}
+  // All must outlive the service. `store` is what Verify walks; null where
+  // the store lives in another process (the queries role).
+  AuditService(const ProjectionView& view, AccessSink& access,
+               const eventstore::EventStore* store, const Clock& clock)
+      : view_(view), access_(access), store_(store), clock_(clock) {}
 
   grpc::Status Timeline(grpc::ServerContext* context,
                         const v1::TimelineRequest* request,
@@ -39,7 +41,8 @@ class AuditService final : public v1::AuditService::Service {
 
  private:
   const ProjectionView& view_;
-  eventstore::EventStore& store_;
+  AccessSink& access_;
+  const eventstore::EventStore* const store_;
   const Clock& clock_;
 };
 

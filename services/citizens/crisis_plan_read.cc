@@ -52,8 +52,9 @@ absl::StatusOr<v1::GetCrisisPlanResponse> ReadCrisisPlan(
     }
     out.set_consent_id(*consent);
   }
+  StoreAccessSink sink(store);
   RETURN_IF_ERROR(RecordAccess(
-      store, actor,
+      sink, actor,
       {.kind = v1::ACCESS_KIND_CRISIS_PLAN,
        .query = absl::StrCat("citizen_ref=", request.citizen_ref()),
        .citizen_refs = {request.citizen_ref()},

@@ -47,8 +47,20 @@ absl::Status CheckAccessReason(const v1::AccessReason& access,
                    needs_reason);
 }
 
-absl::Status RecordAccess(eventstore::EventStore& store,
-                          const std::string& actor, AccessRecord record) {
+absl::Status StoreAccessSink::Write(const std::string& stream_id,
+                                    eventstore::NewEvent event) {
+  std::vector<eventstore::NewEvent> events;
+  events.push_back(std::move(event));
+  return store_
+      .Append({.stream_id = stream_id,
+               .expected = eventstore::ExpectedVersion::NoStream(),
+               .request_id = stream_id,
+               .events = std::move(events)})
+      .status();
+}
+
+absl::Status RecordAccess(AccessSink& sink, const std::string& actor,
+                          AccessRecord record) {
   std::vector<std::string>& refs = record.citizen_refs;
   std::sort(refs.begin(), refs.end());
   refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
@@ -65,14 +77,10 @@ absl::Status RecordAccess(eventstore::EventStore& store,
   e.set_purpose(record.access.purpose());
   e.mutable_sensitive()->set_reason(record.access.reason());
   const std::string stream = absl::StrCat("access-", e.access_id());
-  absl::StatusOr<eventstore::AppendResult> appended =
-      store.Append({.stream_id = stream,
-                    .expected = eventstore::ExpectedVersion::NoStream(),
-                    .events = {std::move(event)}});
-  if (!appended.ok()) {
+  if (absl::Status s = sink.Write(stream, std::move(event)); !s.ok()) {
     return absl::UnavailableError(
         absl::StrCat("the read could not be recorded, so nothing is returned: ",
-                     appended.status().message()));
+                     s.message()));
   }
   return absl::OkStatus();
 }

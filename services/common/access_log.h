@@ -35,10 +35,36 @@ struct AccessRecord {
   v1::AccessReason access;
 };
 
-// Appends the record, durably. UNAVAILABLE (nothing may be returned) when
-// the store refuses.
-absl::Status RecordAccess(eventstore::EventStore& store,
-                          const std::string& actor, AccessRecord record);
+// Where access records go. Write() returns OK only once the record is
+// durable: appended to the store, or (in the queries role, which has no
+// store) acknowledged by Kafka on its way to the process that owns the store
+// (services/kafka/access_relay.h).
+class AccessSink {
+ public:
+  virtual ~AccessSink() = default;
+  // Records `event` as the one event of the new stream `stream_id`. Writing
+  // the same stream again (a retry, a redelivery) stores it once.
+  virtual absl::Status Write(const std::string& stream_id,
+                             eventstore::NewEvent event) = 0;
+};
+
+// Appends access records to the store, idempotently (the stream id is the
+// request id).
+class StoreAccessSink final : public AccessSink {
+ public:
+  // `store` must outlive the sink.
+  explicit StoreAccessSink(eventstore::EventStore& store) : store_(store) {}
+  absl::Status Write(const std::string& stream_id,
+                     eventstore::NewEvent event) override;
+
+ private:
+  eventstore::EventStore& store_;
+};
+
+// Writes the record, durably. UNAVAILABLE (nothing may be returned) when
+// the sink refuses.
+absl::Status RecordAccess(AccessSink& sink, const std::string& actor,
+                          AccessRecord record);
 
 }  // namespace vagt::services
 

@@ -1,14 +1,15 @@
 // ProjectionView: what the query services (on-call board, audit trail) read
-// from: the projection runner's database, kept current from the store.
+// from: the projection runner's database, kept current from the store (or
+// from Kafka, in the queries role).
 #ifndef VAGT_SERVICES_COMMON_PROJECTION_VIEW_H_
 #define VAGT_SERVICES_COMMON_PROJECTION_VIEW_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "eventstore/event_store.h"
 #include "projections/reader.h"
 #include "projections/runner.h"
 
@@ -21,15 +22,21 @@ inline constexpr absl::Duration kCatchUpWait = absl::Seconds(3);
 
 class ProjectionView {
  public:
-  // Both must outlive the view.
-  ProjectionView(projections::ProjectionRunner& runner,
-                 const eventstore::EventStore& store)
-      : runner_(runner), store_(store), reader_(runner.db()) {}
+  // The last position of the log known here: the store's last acknowledged
+  // event (embedded), or the highest position the Kafka feed has seen.
+  using LogPosition = std::function<uint64_t()>;
 
-  // Waits (real time, at most kCatchUpWait) until every event acknowledged
-  // by now is applied. Returns the applied position.
+  // `runner` must outlive the view.
+  ProjectionView(projections::ProjectionRunner& runner,
+                 LogPosition log_position)
+      : runner_(runner),
+        log_position_(std::move(log_position)),
+        reader_(runner.db()) {}
+
+  // Waits (real time, at most kCatchUpWait) until every event known by now
+  // is applied. Returns the applied position.
   uint64_t CatchUp() const {
-    runner_.WaitUntilApplied(store_.LastPosition(), absl::Now() + kCatchUpWait);
+    runner_.WaitUntilApplied(log_position_(), absl::Now() + kCatchUpWait);
     return runner_.AppliedPosition();
   }
 
@@ -45,7 +52,7 @@ class ProjectionView {
           "THE BOARD IS NOT BEING UPDATED (projections stopped: ", s.message(),
           ")"));
     }
-    const uint64_t last = store_.LastPosition();
+    const uint64_t last = log_position_();
     if (check_lag && last > applied) {
       alerts.push_back(absl::StrCat("the board is ", last - applied,
                                     " events behind the log"));
@@ -58,7 +65,7 @@ class ProjectionView {
 
  private:
   projections::ProjectionRunner& runner_;
-  const eventstore::EventStore& store_;
+  const LogPosition log_position_;
   const projections::ProjectionReader reader_;
 };
 

@@ -58,7 +58,9 @@ MockCluster::~MockCluster() {
 }
 
 absl::Status MockCluster::CreateTopics(const Topics& topics) {
-  for (const std::string& topic : topics.All()) {
+  std::vector<std::string> all = topics.All();
+  all.push_back(topics.access_intake);
+  for (const std::string& topic : all) {
     if (absl::Status s = CreateTopic(topic, topics.partitions); !s.ok()) {
       return s;
     }

@@ -37,8 +37,8 @@ class MockCluster {
   const std::string& bootstraps() const { return bootstraps_; }
   int brokers() const { return brokers_; }
 
-  // Creates each topic with topics.partitions partitions, replicated on
-  // min(3, brokers) brokers.
+  // Creates the event topics and the access intake, each with
+  // topics.partitions partitions, replicated on min(3, brokers) brokers.
   absl::Status CreateTopics(const Topics& topics);
   absl::Status CreateTopic(const std::string& topic, int partitions);
 

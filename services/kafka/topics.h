@@ -16,10 +16,13 @@ struct Topics {
   std::string calls = "vagt.calls.v1";              // call-*
   std::string escalations = "vagt.escalations.v1";  // escalation-*
   std::string citizens = "vagt.citizens.v1";        // citizen-*, access-*
+  // Not events: the access records a queries-only server sends to the
+  // server that owns the store (services/kafka/access_relay.h).
+  std::string access_intake = "vagt.access-intake.v1";
   // Partitions per topic when vagt creates them (embedded cluster, tests).
   int partitions = 3;
 
-  // The four topics, each once, in the order above.
+  // The four event topics, each once, in the order above.
   std::vector<std::string> All() const;
   // The topic of `stream_id` ("<kind>-<id>").
   const std::string& For(std::string_view stream_id) const;

@@ -95,16 +95,18 @@ int main(int argc, char** argv) {
     if (!runner.ok()) return Fail(std::string(runner.status().message()));
     projections = std::move(*runner);
     projections->Start();
-    view =
-        std::make_unique<vagt::services::ProjectionView>(*projections, **store);
+    view = std::make_unique<vagt::services::ProjectionView>(
+        *projections, [store = store->get()] { return store->LastPosition(); });
   }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  vagt::services::StoreAccessSink access(**store);
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
-      vagt::services::MakeServices(names, {.store = **store,
+      vagt::services::MakeServices(names, {.store = store->get(),
                                            .clock = vagt::SystemClock(),
+                                           .access = &access,
                                            .projections = view.get()});
   if (!services.ok()) return Fail(std::string(services.status().message()));
   for (const auto& service : *services) builder.RegisterService(service.get());

@@ -31,9 +31,13 @@ ServiceTestServer::ServiceTestServer(rocksdb::Env* rocksdb_env)
   EXPECT_TRUE(runner.ok()) << runner.status();
   projections_ = std::move(*runner);
   projections_->Start();
-  view_ = std::make_unique<services::ProjectionView>(*projections_, *store_);
-  auto services = services::MakeServices(
-      {"all"}, {.store = *store_, .clock = clock_, .projections = view_.get()});
+  view_ = std::make_unique<services::ProjectionView>(
+      *projections_, [store = store_.get()] { return store->LastPosition(); });
+  access_ = std::make_unique<services::StoreAccessSink>(*store_);
+  auto services = services::MakeServices({"all"}, {.store = store_.get(),
+                                                   .clock = clock_,
+                                                   .access = access_.get(),
+                                                   .projections = view_.get()});
   EXPECT_TRUE(services.ok()) << services.status();
   services_ = std::move(*services);
   grpc::ServerBuilder builder;
@@ -47,6 +51,7 @@ ServiceTestServer::~ServiceTestServer() {
   server_->Wait();
   services_.clear();
   view_.reset();
+  access_.reset();
   projections_.reset();
   store_.reset();
   std::filesystem::remove_all(dir_);

@@ -22,6 +22,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/server.h"
 #include "projections/runner.h"
+#include "services/common/access_log.h"
 #include "services/common/projection_view.h"
 
 namespace rocksdb {
@@ -54,6 +55,7 @@ class ServiceTestServer {
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<projections::ProjectionRunner> projections_;
   std::unique_ptr<services::ProjectionView> view_;
+  std::unique_ptr<services::StoreAccessSink> access_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
