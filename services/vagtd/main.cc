@@ -1,8 +1,11 @@
 // vagtd: the vagt server. Opens the event store and serves gRPC.
 //
-// It hosts the domain services chosen by --services (default: all), the
-// standard gRPC health service and server reflection, so `grpcurl` or any gRPC
-// client can see what it serves.
+// It hosts the domain services chosen by --role and --services (default:
+// all), the standard gRPC health service and server reflection, so `grpcurl`
+// or any gRPC client can see what it serves. With --kafka_brokers it also
+// publishes every event to Kafka; then the command services (--role=commands)
+// and the board and audit trail (--role=queries, no store, fed from Kafka)
+// can run as separate processes that meet only through Kafka.
 // SIGTERM or SIGINT shut it down gracefully: in-flight calls finish (up to a
 // grace period), then the store closes cleanly.
 #include <signal.h>
@@ -18,6 +21,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "eventstore/event_store.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -26,14 +30,46 @@
 #include "projections/runner.h"
 #include "projections/store_feed.h"
 #include "services/registry.h"
+#include "services/vagtd/kafka_parts.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
           "Directory of the embedded event store (created when missing).");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
+ABSL_FLAG(std::string, role, "all",
+          "all: the store, every service and the projections (default). "
+          "commands: the store and the command services (calls, "
+          "escalations, lines, citizens). queries: the board and the audit "
+          "trail (oncall, audit), fed from Kafka, without the store; needs "
+          "--kafka_brokers.");
 ABSL_FLAG(std::vector<std::string>, services, {"all"},
-          "Comma-separated services to host: all (default), or any of: "
-          "calls, escalations, lines, citizens, oncall, audit.");
+          "Comma-separated services to host: all (default: those of the "
+          "role), or any of: calls, escalations, lines, citizens, oncall, "
+          "audit.");
+ABSL_FLAG(std::string, kafka_brokers, "",
+          "Publish every event to Kafka: host:port[,host:port...] of a "
+          "cluster, or 'embedded' for librdkafka's mock cluster in this "
+          "process (it prints its address, for kcat). Empty: no Kafka.");
+ABSL_FLAG(std::string, kafka_topic_lines, vagt::kafka::Topics().lines,
+          "Topic of line and roster events.");
+ABSL_FLAG(std::string, kafka_topic_calls, vagt::kafka::Topics().calls,
+          "Topic of call events.");
+ABSL_FLAG(std::string, kafka_topic_escalations,
+          vagt::kafka::Topics().escalations, "Topic of escalation events.");
+ABSL_FLAG(std::string, kafka_topic_citizens, vagt::kafka::Topics().citizens,
+          "Topic of citizen events and records of reads.");
+ABSL_FLAG(std::string, kafka_topic_access_intake,
+          vagt::kafka::Topics().access_intake,
+          "Topic on which a queries-only server sends its records of reads "
+          "to the server that owns the store.");
+ABSL_FLAG(int, kafka_partitions, vagt::kafka::Topics().partitions,
+          "Partitions per topic, where vagt creates the topics (embedded).");
+ABSL_FLAG(std::string, kafka_group, "vagt-projections",
+          "Consumer group of the Kafka-fed projections (role queries); one "
+          "server per group.");
+ABSL_FLAG(std::string, relay_dir, "",
+          "Directory of the outbox relay's checkpoint; default: "
+          "<data_dir>.relay.");
 ABSL_FLAG(std::string, projections_dir, "",
           "Directory of the projection database (the board and the audit "
           "trail, derived from the store); default: <data_dir>.projections.");
@@ -61,53 +97,144 @@ sigset_t BlockShutdownSignals() {
   return set;
 }
 
+// Flags may be spelled with dashes too (--kafka-brokers=...).
+void AcceptDashedFlags(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") return;
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") continue;
+    for (char* c = argv[i] + 2; *c != '\0' && *c != '='; ++c) {
+      if (*c == '-') *c = '_';
+    }
+  }
+}
+
+vagt::kafka::Topics TopicsFromFlags() {
+  vagt::kafka::Topics topics;
+  topics.lines = absl::GetFlag(FLAGS_kafka_topic_lines);
+  topics.calls = absl::GetFlag(FLAGS_kafka_topic_calls);
+  topics.escalations = absl::GetFlag(FLAGS_kafka_topic_escalations);
+  topics.citizens = absl::GetFlag(FLAGS_kafka_topic_citizens);
+  topics.access_intake = absl::GetFlag(FLAGS_kafka_topic_access_intake);
+  topics.partitions = absl::GetFlag(FLAGS_kafka_partitions);
+  return topics;
+}
+
+// The services to host: --services, where "all" means those of the role.
+absl::StatusOr<std::vector<std::string>> ServicesOfRole(
+    const std::string& role) {
+  std::vector<std::string> names = absl::GetFlag(FLAGS_services);
+  const bool all = names == std::vector<std::string>{"all"};
+  if (role == "all") return names;
+  if (role == "commands") {
+    return all ? std::vector<std::string>{"calls", "escalations", "lines",
+                                          "citizens"}
+               : names;
+  }
+  if (role == "queries") {
+    return all ? std::vector<std::string>{"oncall", "audit"} : names;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--role: '", role, "' is not one of all, commands, queries"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "vagt server.\n  vagtd [--data_dir=var/vagt] [--listen=127.0.0.1:50051]");
+      "vagt server.\n  vagtd [--data_dir=var/vagt] [--listen=127.0.0.1:50051] "
+      "[--kafka_brokers=embedded|host:port,...] [--role=all|commands|queries]");
+  AcceptDashedFlags(argc, argv);
   absl::ParseCommandLine(argc, argv);
   const sigset_t shutdown_signals = BlockShutdownSignals();
 
+  const std::string role = absl::GetFlag(FLAGS_role);
+  absl::StatusOr<std::vector<std::string>> names = ServicesOfRole(role);
+  if (!names.ok()) return Fail(std::string(names.status().message()));
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+
+  std::unique_ptr<vagt::vagtd::KafkaParts> kafka;
+  if (const std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
+      !brokers.empty()) {
+    auto parts = vagt::vagtd::KafkaParts::Connect(
+        {.brokers = brokers,
+         .topics = TopicsFromFlags(),
+         .projections_group = absl::GetFlag(FLAGS_kafka_group)});
+    if (!parts.ok()) return Fail(std::string(parts.status().message()));
+    kafka = std::move(*parts);
+  } else if (role == "queries") {
+    return Fail(
+        "--role=queries reads the events from Kafka: give --kafka_brokers");
+  }
+
   // Set once the server runs; a store that stops taking appends turns the
   // health check to NOT_SERVING so that monitoring sees it at once.
   std::atomic<grpc::HealthCheckServiceInterface*> health{nullptr};
-  vagt::eventstore::Options options;
-  options.path = data_dir;
-  options.on_appends_refused = [&health](const absl::Status&) {
-    if (auto* h = health.load()) h->SetServingStatus(false);
-  };
-  absl::StatusOr<std::unique_ptr<vagt::eventstore::EventStore>> store =
-      vagt::eventstore::EventStore::Open(std::move(options));
-  if (!store.ok()) return Fail(std::string(store.status().message()));
+  std::unique_ptr<vagt::eventstore::EventStore> store;
+  if (role != "queries") {
+    vagt::eventstore::Options options;
+    options.path = data_dir;
+    options.on_appends_refused = [&health](const absl::Status&) {
+      if (auto* h = health.load()) h->SetServingStatus(false);
+    };
+    auto opened = vagt::eventstore::EventStore::Open(std::move(options));
+    if (!opened.ok()) return Fail(std::string(opened.status().message()));
+    store = std::move(*opened);
+  }
+  if (kafka != nullptr && store != nullptr) {
+    std::string relay_dir = absl::GetFlag(FLAGS_relay_dir);
+    if (relay_dir.empty()) relay_dir = data_dir + ".relay";
+    if (absl::Status s = kafka->Serve(*store, relay_dir); !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
+  }
 
-  // The projections (board, audit trail) follow the store on a thread.
-  const std::vector<std::string> names = absl::GetFlag(FLAGS_services);
+  // The projections (board, audit trail) follow the store, or Kafka, on a
+  // thread; reads of citizens' data are recorded in the store, or sent to
+  // it through Kafka.
   std::unique_ptr<vagt::projections::ProjectionRunner> projections;
   std::unique_ptr<vagt::services::ProjectionView> view;
-  if (vagt::services::NeedProjections(names)) {
+  std::unique_ptr<vagt::services::AccessSink> access;
+  if (vagt::services::NeedProjections(*names)) {
     std::string dir = absl::GetFlag(FLAGS_projections_dir);
     if (dir.empty()) dir = data_dir + ".projections";
+    std::unique_ptr<vagt::projections::EventFeed> feed;
+    vagt::services::ProjectionView::LogPosition log_position;
+    if (store != nullptr) {
+      feed = std::make_unique<vagt::projections::StoreFeed>(*store);
+      log_position = [s = store.get()] { return s->LastPosition(); };
+      access = std::make_unique<vagt::services::StoreAccessSink>(*store);
+    } else {
+      auto kafka_feed = kafka->NewFeed();
+      if (!kafka_feed.ok()) {
+        return Fail(std::string(kafka_feed.status().message()));
+      }
+      log_position = [f = kafka_feed->get()] {
+        return f->progress().handed_out;
+      };
+      feed = std::move(*kafka_feed);
+      auto sink = kafka->NewAccessSink();
+      if (!sink.ok()) return Fail(std::string(sink.status().message()));
+      access = std::move(*sink);
+    }
     auto runner = vagt::projections::ProjectionRunner::Open(
-        dir, std::make_unique<vagt::projections::StoreFeed>(**store),
+        dir, std::move(feed),
         {.rebuild = absl::GetFlag(FLAGS_rebuild_projections)});
     if (!runner.ok()) return Fail(std::string(runner.status().message()));
     projections = std::move(*runner);
     projections->Start();
     view = std::make_unique<vagt::services::ProjectionView>(
-        *projections, [store = store->get()] { return store->LastPosition(); });
+        *projections, std::move(log_position));
   }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  vagt::services::StoreAccessSink access(**store);
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
-      vagt::services::MakeServices(names, {.store = store->get(),
-                                           .clock = vagt::SystemClock(),
-                                           .access = &access,
-                                           .projections = view.get()});
+      vagt::services::MakeServices(*names, {.store = store.get(),
+                                            .clock = vagt::SystemClock(),
+                                            .access = access.get(),
+                                            .projections = view.get()});
   if (!services.ok()) return Fail(std::string(services.status().message()));
   for (const auto& service : *services) builder.RegisterService(service.get());
   int port = 0;
@@ -118,15 +245,30 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot listen on ", listen));
   }
   health.store(server->GetHealthCheckService());
-  if (absl::Status appends = (*store)->AppendStatus(); !appends.ok()) {
-    server->GetHealthCheckService()->SetServingStatus(false);
-    std::fprintf(stderr, "vagtd: NOT SERVING appends: %s\n",
-                 std::string(appends.message()).c_str());
+  if (store != nullptr) {
+    if (absl::Status appends = store->AppendStatus(); !appends.ok()) {
+      server->GetHealthCheckService()->SetServingStatus(false);
+      std::fprintf(stderr, "vagtd: NOT SERVING appends: %s\n",
+                   std::string(appends.message()).c_str());
+    }
+  }
+  if (kafka != nullptr) {
+    std::printf(
+        "vagtd: Kafka at %s%s; watch the calls with: kcat -b %s -C "
+        "-t %s -f '%%h\\n'\n",
+        kafka->bootstraps().c_str(),
+        kafka->embedded() ? " (embedded mock cluster)" : "",
+        kafka->bootstraps().c_str(),
+        absl::GetFlag(FLAGS_kafka_topic_calls).c_str());
   }
   const std::string host = listen.substr(0, listen.rfind(':'));
-  std::printf("vagtd listening on %s:%d (event store: %s, %llu events)\n",
-              host.c_str(), port, data_dir.c_str(),
-              static_cast<unsigned long long>((*store)->LastPosition()));
+  const std::string what = store != nullptr
+                               ? absl::StrCat("event store: ", data_dir, ", ",
+                                              store->LastPosition(), " events")
+                               : absl::StrCat("projections fed from Kafka");
+  std::printf("vagtd listening on %s:%d (%s; role %s: %s)\n", host.c_str(),
+              port, what.c_str(), role.c_str(),
+              absl::StrJoin(*names, ",").c_str());
   std::fflush(stdout);
 
   int signal = 0;
@@ -138,8 +280,10 @@ int main(int argc, char** argv) {
   server->Wait();
   services->clear();
   view.reset();
-  projections.reset();  // Stops following the store before it closes.
-  store->reset();  // Closes the store: flushes memtables, releases the lock.
+  projections.reset();  // Stops following the store (or Kafka).
+  access.reset();
+  kafka.reset();  // Stops publishing before the store closes.
+  store.reset();  // Closes the store: flushes memtables, releases the lock.
   std::printf("vagtd: stopped cleanly\n");
   return 0;
 }
