@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -17,11 +18,12 @@ struct RunningVagtd {
   std::string address;                    // "127.0.0.1:<port>"
 };
 
-// Starts `vagtd_path` with --listen=127.0.0.1:0 and --data_dir=`data_dir`.
-// The error carries what vagtd printed when it did not come up.
-absl::StatusOr<RunningVagtd> StartVagtd(const std::string& vagtd_path,
-                                        const std::string& data_dir,
-                                        absl::Time deadline);
+// Starts `vagtd_path` with --listen=127.0.0.1:0, --data_dir=`data_dir` and
+// the `more` flags. The error carries what vagtd printed when it did not
+// come up.
+absl::StatusOr<RunningVagtd> StartVagtd(
+    const std::string& vagtd_path, const std::string& data_dir,
+    absl::Time deadline, const std::vector<std::string>& more = {});
 
 }  // namespace vagt::testing
 
