@@ -142,6 +142,45 @@ TEST_F(RelayTest, NewRelayPublishesOnlyWhatFollowsTheSavedCheckpoint) {
   EXPECT_TRUE(PublishedLog(Consumed(), topics_, Stored(), Duplicates::kNone));
 }
 
+TEST_F(RelayTest, CheckpointWaitsForAnEarlierPositionStillUndelivered) {
+  // The calls topic is led by broker 2, which is down: its records wait,
+  // while those of the other topics (led by broker 1) are delivered.
+  for (const std::string& topic : topics_.All()) {
+    for (int32_t p = 0; p < topics_.partitions; ++p) {
+      ASSERT_OK(cluster_->SetLeader(topic, p, topic == topics_.calls ? 2 : 1));
+    }
+  }
+  ASSERT_OK(cluster_->BrokerDown(2));
+  ASSERT_OK(store().Append(eventstore::testing::AppendTo(
+      "line-1", eventstore::ExpectedVersion::Any(),
+      {eventstore::testing::MakeCallNoteAdded("a")})));
+  ASSERT_OK(store().Append(eventstore::testing::AppendTo(
+      "call-1", eventstore::ExpectedVersion::Any(),
+      {eventstore::testing::MakeCallReceived("1")})));
+  for (const char* stream : {"line-1", "escalation-1", "citizen-1"}) {
+    ASSERT_OK(store().Append(eventstore::testing::AppendTo(
+        stream, eventstore::ExpectedVersion::Any(),
+        {eventstore::testing::MakeCallNoteAdded("b")})));
+  }
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<OutboxRelay> relay,
+                       OutboxRelay::Open(store(), Options()));
+  ASSERT_OK(relay->Start());
+  ASSERT_TRUE(relay->WaitForCheckpoint(1, absl::Now() + kDeadline));
+  // Polls until only position 2 waits for its delivery report.
+  const absl::Time deadline = absl::Now() + kDeadline;
+  while (relay->status().in_flight != 1 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  RelayStatus waiting = relay->status();
+  ASSERT_EQ(waiting.in_flight, 1u) << waiting.last_error;
+  EXPECT_EQ(waiting.checkpoint, 1u) << "positions 3..5 are delivered, 2 not";
+
+  ASSERT_OK(cluster_->BrokerUp(2));
+  ASSERT_TRUE(relay->WaitForCheckpoint(5, absl::Now() + kDeadline))
+      << relay->status().last_error;
+  EXPECT_TRUE(PublishedLog(Consumed(), topics_, Stored(), Duplicates::kNone));
+}
+
 TEST_F(RelayTest, StartsAgainAfterStop) {
   EventGenerator generator(4, store(), clock_);
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<OutboxRelay> relay,
