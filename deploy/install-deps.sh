@@ -14,6 +14,7 @@ packages=(
   tzdata
   libcli11-dev
   libkainjow-mustache-dev
+  libical-dev
   kcat
 )
 if [[ "${1:-}" == "--bench" ]]; then
