@@ -45,6 +45,10 @@ std::vector<std::pair<std::string, std::string>> ProducerProperties(
       {"bootstrap.servers", options.bootstrap_servers},
       {"client.id", "vagt-relay"},
       {"enable.idempotence", "true"},
+      // A failed record never leaves a gap behind later ones of its
+      // partition: the producer fails fatally instead, and the relay
+      // republishes from the checkpoint, so a stream's order holds.
+      {"enable.gapless.guarantee", "true"},
       {"acks", "all"},
       {"message.timeout.ms", "0"},  // never give up on a message
       {"linger.ms", "5"},
@@ -305,6 +309,7 @@ void OutboxRelay::ProduceAvailable(Producer& producer) {
     }
     for (const v1::EventEnvelope& event : *events) {
       if (absl::Status s = Produce(producer, event); !s.ok()) {
+        if (absl::IsCancelled(s)) return;  // stopping, or the producer failed
         RecordError(std::string(s.message()));
         if (absl::IsUnavailable(s)) {
           absl::MutexLock lock(&mu_);

@@ -11,11 +11,14 @@
 //
 // Each event becomes one record (cloud_events.h): key = stream id, value =
 // the serialized envelope, CloudEvents headers, topic = Topics::For(stream
-// id). The producer is idempotent (enable.idempotence=true, acks=all) and
-// never gives up on a message (message.timeout.ms=0): a broker outage only
-// delays publishing. The partitioner is murmur2_random, the Java client's
-// default, so a stream's records land on the partition any Kafka client
-// would pick for its key, and one partition holds each stream in order.
+// id); the record's Kafka timestamp is the time of producing (recorded_at
+// is in ce_time: old events republished must not fall to time-based
+// retention at once). The producer is idempotent (enable.idempotence=true,
+// acks=all, enable.gapless.guarantee=true) and never gives up on a message
+// (message.timeout.ms=0): a broker outage only delays publishing. The
+// partitioner is murmur2_random, the Java client's default, so a stream's
+// records land on the partition any Kafka client would pick for its key, and
+// one partition holds each stream in order.
 //
 // Checkpoint: the last position P such that every position 1..P has been
 // acknowledged by Kafka (acks=all). It is kept in a small RocksDB of its own
@@ -159,8 +162,8 @@ class OutboxRelay {
   void ProduceAvailable(Producer& producer);
   // Produces `event`, which must be at next_position_. UNAVAILABLE when the
   // producer refuses it (it must be replaced); DATA_LOSS for an event that
-  // cannot be published; CANCELLED when stopping while librdkafka's queue
-  // is full.
+  // cannot be published; CANCELLED when, while librdkafka's queue is full,
+  // the relay stops or the producer fails.
   absl::Status Produce(Producer& producer, const v1::EventEnvelope& event);
   // Stops polling `producer`, waits for its records in flight (up to
   // options_.stop_flush_timeout, when `flush`), abandons the rest, saves
