@@ -61,11 +61,19 @@ absl::StatusOr<UnsyncedStore> OpenUnsyncedStore(const std::string& path,
   return out;
 }
 
-::testing::AssertionResult SameDatabase(rocksdb::DB& a, rocksdb::DB& b) {
+::testing::AssertionResult SameDatabase(rocksdb::DB& a, rocksdb::DB& b,
+                                        const std::string& except_prefix) {
   std::unique_ptr<rocksdb::Iterator> ia(a.NewIterator(rocksdb::ReadOptions()));
   std::unique_ptr<rocksdb::Iterator> ib(b.NewIterator(rocksdb::ReadOptions()));
+  auto skip_excepted = [&](rocksdb::Iterator& it) {
+    while (!except_prefix.empty() && it.Valid() &&
+           it.key().starts_with(except_prefix)) {
+      it.Next();
+    }
+  };
   uint64_t keys = 0;
-  for (ia->SeekToFirst(), ib->SeekToFirst(); ia->Valid() || ib->Valid();
+  for (ia->SeekToFirst(), ib->SeekToFirst();
+       skip_excepted(*ia), skip_excepted(*ib), ia->Valid() || ib->Valid();
        ia->Next(), ib->Next(), ++keys) {
     if (!ia->Valid()) {
       return ::testing::AssertionFailure()
