@@ -410,7 +410,7 @@ void OutboxRelay::Retire(std::unique_ptr<Producer> producer, bool flush) {
   // publishes it again from the checkpoint. Its delivery reports (purged)
   // are served here, so none arrive after the state is reset below.
   rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-  const absl::Time deadline = absl::Now() + absl::Seconds(1);
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(200);
   while (rd_kafka_outq_len(handle) > 0 && absl::Now() < deadline) {
     rd_kafka_poll(handle, kWaitMillis);
   }

@@ -136,7 +136,7 @@ class OutboxRelay {
   absl::Status Start();
   // Waits up to options.stop_flush_timeout for the records in flight, saves
   // the checkpoint and destroys the producer. Returns within about
-  // stop_flush_timeout + 100 ms. Start() may be called again afterwards.
+  // stop_flush_timeout + 300 ms. Start() may be called again afterwards.
   void Stop();
 
   RelayStatus status() const;

@@ -181,6 +181,42 @@ TEST_F(RelayTest, CheckpointWaitsForAnEarlierPositionStillUndelivered) {
   EXPECT_TRUE(PublishedLog(Consumed(), topics_, Stored(), Duplicates::kNone));
 }
 
+TEST_F(RelayTest, StoppedDuringAnOutageTheNextRelayPublishesEverything) {
+  EventGenerator generator(8, store(), clock_);
+  ASSERT_OK(generator.Generate(60));
+  for (int32_t broker = 1; broker <= 3; ++broker) {
+    ASSERT_OK(cluster_->BrokerDown(broker));
+  }
+  RelayOptions options = Options();
+  options.stop_flush_timeout = absl::Milliseconds(100);
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<OutboxRelay> relay,
+                         OutboxRelay::Open(store(), options));
+    ASSERT_OK(relay->Start());
+    // Polls until the relay has records in flight.
+    const absl::Time deadline = absl::Now() + kDeadline;
+    while (relay->status().in_flight == 0 && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    ASSERT_GT(relay->status().in_flight, 0u);
+    relay->Stop();  // abandons what is in flight
+    RelayStatus stopped = relay->status();
+    EXPECT_EQ(stopped.checkpoint, 0u);
+    EXPECT_EQ(stopped.in_flight, 0u);
+    EXPECT_FALSE(stopped.last_error.empty()) << "the outage shows";
+  }
+  for (int32_t broker = 1; broker <= 3; ++broker) {
+    ASSERT_OK(cluster_->BrokerUp(broker));
+  }
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<OutboxRelay> relay,
+                       OutboxRelay::Open(store(), options));
+  ASSERT_OK(relay->Start());
+  ASSERT_TRUE(
+      relay->WaitForCheckpoint(store().LastPosition(), absl::Now() + kDeadline))
+      << relay->status().last_error;
+  EXPECT_TRUE(PublishedLog(Consumed(), topics_, Stored(), Duplicates::kNone));
+}
+
 TEST_F(RelayTest, StartsAgainAfterStop) {
   EventGenerator generator(4, store(), clock_);
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<OutboxRelay> relay,
