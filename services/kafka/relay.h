@@ -35,10 +35,10 @@
 // Faults: transient Kafka errors (brokers down, leaders moving, request
 // errors) are retried by librdkafka; the latest one shows in status(). A
 // fatal producer error (rd_kafka_fatal_error), or a message Kafka refused
-// for good, makes the relay destroy the producer and start a new one from
-// the checkpoint. Memory is bounded: at most options.max_in_flight records
-// wait for their delivery report, so an outage does not read the store into
-// memory.
+// for good, makes the relay destroy the producer and start a new one after
+// the last contiguously delivered position. Memory is bounded: at most
+// options.max_in_flight records wait for their delivery report, so an outage
+// does not read the store into memory.
 //
 // Threading: Open, Start and Stop are called by the owner, one at a time;
 // status() and WaitForCheckpoint() from any thread. Between Start() and
@@ -108,7 +108,8 @@ struct RelayStatus {
   uint64_t store_position = 0;
   // Records produced and not yet acknowledged.
   uint64_t in_flight = 0;
-  // Producers started (1 after Start(), +1 after each fatal error).
+  // Producers created since Open: one per Start(), one more after each
+  // fatal error or refused record.
   uint64_t producers_started = 0;
   bool running = false;
   // The latest Kafka or store error ("" if none yet): error texts and
@@ -120,9 +121,9 @@ class OutboxRelay {
  public:
   // Opens (or creates) the checkpoint database. INVALID_ARGUMENT for bad
   // options; FAILED_PRECONDITION when the checkpoint is past the store's
-  // last position (the database belongs to another store); the RocksDB
-  // error when the database cannot be opened. Nothing is produced before
-  // Start().
+  // last position (the database belongs to another store); DATA_LOSS for
+  // a malformed stored checkpoint; INTERNAL (RocksDB's message) when the
+  // database cannot be opened or read. Nothing is produced before Start().
   static absl::StatusOr<std::unique_ptr<OutboxRelay>> Open(
       const eventstore::EventStore& store, RelayOptions options);
   // Stops the relay if it runs.
