@@ -12,6 +12,7 @@
 #include "services/escalations/escalation_service.h"
 #include "services/lines/line_service.h"
 #include "services/oncall/oncall_service.h"
+#include "services/roster/roster_service.h"
 
 namespace vagt::services {
 namespace {
@@ -37,6 +38,7 @@ const std::vector<std::pair<std::string, Factory>>& Factories() {
           {"escalations", Command<EscalationService>()},
           {"lines", Command<LineService>()},
           {"citizens", Command<CitizenService>()},
+          {"roster", Command<RosterService>()},
           {"oncall",
            {.reads_projections = true,
             .make =
