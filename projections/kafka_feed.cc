@@ -104,6 +104,14 @@ absl::StatusOr<std::unique_ptr<KafkaFeed>> KafkaFeed::Create(Options options) {
   RETURN_IF_ERROR(set("auto.offset.reset", "earliest"));
   // Eager: Reset() replaces the whole assignment with rd_kafka_assign.
   RETURN_IF_ERROR(set("partition.assignment.strategy", "range"));
+  // A default (consumer_config may override it). librdkafka's 500 ms costs
+  // nothing against a real broker, which answers a waiting Fetch as soon as
+  // records arrive; librdkafka's mock cluster (embedded mode, tests) holds
+  // an empty Fetch for the whole wait even when records arrive meanwhile, so
+  // there events became visible up to 500 ms after their append
+  // (vagt-bench kafka). 10 ms bounds that, at the price of up to ~100 empty
+  // fetches a second per broker while a real cluster is idle.
+  RETURN_IF_ERROR(set("fetch.wait.max.ms", "10"));
   for (const auto& [name, value] : o.consumer_config) {
     RETURN_IF_ERROR(set(name, value));
   }
