@@ -10,6 +10,7 @@
 #include "services/calls/call_service.h"
 #include "services/citizens/citizen_service.h"
 #include "services/escalations/escalation_service.h"
+#include "services/escalations/policy_service.h"
 #include "services/lines/line_service.h"
 #include "services/oncall/oncall_service.h"
 #include "services/roster/roster_service.h"
@@ -36,6 +37,7 @@ const std::vector<std::pair<std::string, Factory>>& Factories() {
       new std::vector<std::pair<std::string, Factory>>{
           {"calls", Command<CallService>()},
           {"escalations", Command<EscalationService>()},
+          {"policies", Command<EscalationPolicyService>()},
           {"lines", Command<LineService>()},
           {"citizens", Command<CitizenService>()},
           {"roster", Command<RosterService>()},

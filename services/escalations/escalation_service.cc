@@ -8,6 +8,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
 #include "services/escalations/escalation_state.h"
+#include "services/escalations/policy.h"
 
 namespace vagt::services {
 namespace {
@@ -48,7 +49,7 @@ absl::StatusOr<v1::CommandResult> OnEscalation(
 // Writes `result` into `response` or returns its error, mapped.
 absl::StatusOr<v1::RaiseEscalationResponse> Raise(
     eventstore::EventStore& store, const Clock& clock,
-    const grpc::ServerContext& context,
+    const CoverageLookup& coverage, const grpc::ServerContext& context,
     const v1::RaiseEscalationRequest& request) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
@@ -66,8 +67,13 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
             ASSIGN_OR_RETURN(
                 CallState call,
                 LoadAggregate<CallState>(store, call_stream, &call_version));
+            EscalationPolicy policy = BuiltInPolicy(call.line_id());
+            if (call.phase() != CallState::Phase::kNone) {
+              ASSIGN_OR_RETURN(policy,
+                               LoadCurrentPolicy(store, call.line_id()));
+            }
             return DecideRaise(escalation, call, escalation_id, request,
-                               ctx.now);
+                               ctx.now, policy, coverage);
           }));
   v1::RaiseEscalationResponse response;
   response.set_escalation_id(escalation_id);
@@ -77,10 +83,20 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
 
 }  // namespace
 
+EscalationService::EscalationService(eventstore::EventStore& store,
+                                     const Clock& clock,
+                                     const CoverageLookup* coverage)
+    : store_(store),
+      clock_(clock),
+      own_coverage_(coverage == nullptr
+                        ? std::make_unique<LineStreamCoverage>(store)
+                        : nullptr),
+      coverage_(coverage == nullptr ? *own_coverage_ : *coverage) {}
+
 grpc::Status EscalationService::RaiseEscalation(
     grpc::ServerContext* context, const v1::RaiseEscalationRequest* request,
     v1::RaiseEscalationResponse* response) {
-  return Answer(Raise(store_, clock_, *context, *request), response);
+  return Answer(Raise(store_, clock_, coverage_, *context, *request), response);
 }
 
 grpc::Status EscalationService::Acknowledge(

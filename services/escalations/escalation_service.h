@@ -3,26 +3,35 @@
 // (escalation_state.h) through Execute, and maps the outcome to a gRPC status
 // in one place (ToGrpcStatus).
 //
-// RaiseEscalation reads the call's stream to check that the call is open.
-// That read and the escalation's append are not one transaction: a call
-// closed at the same moment may end with one escalation raised just before
-// its close was recorded, which the review sees in order in the log.
+// RaiseEscalation reads the call's stream to check that the call is open,
+// and the line's policy stream for the policy in force (and, for a request
+// that leaves the target to the policy, who covers its levels). Those reads
+// and the escalation's append are not one transaction: a call closed at the
+// same moment may end with one escalation raised just before its close was
+// recorded, which the review sees in order in the log; a policy set at the
+// same moment applies from the next escalation.
 //
 // Threading: gRPC calls the methods from its thread pool; the service holds
-// no state of its own beyond the store and clock, which must outlive it.
+// no state of its own beyond the store, clock and coverage lookup, which
+// must outlive it.
 #ifndef VAGT_SERVICES_ESCALATIONS_ESCALATION_SERVICE_H_
 #define VAGT_SERVICES_ESCALATIONS_ESCALATION_SERVICE_H_
 
+#include <memory>
+
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
+#include "services/escalations/coverage.h"
 #include "vagt/v1/escalations.grpc.pb.h"
 
 namespace vagt::services {
 
 class EscalationService final : public v1::EscalationService::Service {
  public:
-  EscalationService(eventstore::EventStore& store, const Clock& clock)
-      : store_(store), clock_(clock) {}
+  // `coverage` answers who is on a policy's BACKUP and DUTY levels; null:
+  // the line's own stream (LineStreamCoverage).
+  EscalationService(eventstore::EventStore& store, const Clock& clock,
+                    const CoverageLookup* coverage = nullptr);
 
   grpc::Status RaiseEscalation(grpc::ServerContext* context,
                                const v1::RaiseEscalationRequest* request,
@@ -46,6 +55,8 @@ class EscalationService final : public v1::EscalationService::Service {
  private:
   eventstore::EventStore& store_;
   const Clock& clock_;
+  std::unique_ptr<CoverageLookup> own_coverage_;
+  const CoverageLookup& coverage_;
 };
 
 }  // namespace vagt::services

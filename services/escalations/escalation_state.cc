@@ -15,10 +15,10 @@ namespace {
 // escalation stall.
 constexpr absl::Duration kMaxAckWithin = absl::Hours(24);
 
-// The deadline `spec` asks for, or the policy's default for `urgency`.
-// `field` names `spec` in errors.
+// The deadline `spec` asks for, or now + `default_within`. `field` names
+// `spec` in errors.
 absl::StatusOr<absl::Time> AckDeadlineOf(const v1::AckDeadline& spec,
-                                         v1::EscalationUrgency urgency,
+                                         absl::Duration default_within,
                                          absl::Time now,
                                          absl::string_view field) {
   switch (spec.deadline_case()) {
@@ -47,24 +47,15 @@ absl::StatusOr<absl::Time> AckDeadlineOf(const v1::AckDeadline& spec,
     case v1::AckDeadline::DEADLINE_NOT_SET:
       break;
   }
-  return now + DefaultAckWithin(urgency);
+  return now + default_within;
 }
 
-v1::PartyKind KindForLevel(v1::EscalationLevel level) {
-  switch (level) {
-    case v1::ESCALATION_LEVEL_BACKUP:
-      return v1::PARTY_KIND_TEAM_WORKER;
-    case v1::ESCALATION_LEVEL_NIGHT_PARTNER:
-      return v1::PARTY_KIND_NIGHT_PARTNER;
-    case v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE:
-      return v1::PARTY_KIND_SOCIAL_EMERGENCY_SERVICE;
-    case v1::ESCALATION_LEVEL_PSYCHIATRIC_EMERGENCY:
-      return v1::PARTY_KIND_PSYCHIATRIC_EMERGENCY;
-    case v1::ESCALATION_LEVEL_POLICE:
-      return v1::PARTY_KIND_POLICE;
-    default:
-      return v1::PARTY_KIND_UNSPECIFIED;
-  }
+// Whether the request leaves the target to the policy: no level, no target.
+bool FollowsPolicy(const v1::RaiseEscalationRequest& request) {
+  return request.level() == v1::ESCALATION_LEVEL_UNSPECIFIED &&
+         request.target().id().empty() &&
+         request.target().kind() == v1::PARTY_KIND_UNSPECIFIED &&
+         request.target().display_name().empty();
 }
 
 absl::Status CheckLevel(v1::EscalationLevel level, absl::string_view field) {
@@ -83,7 +74,7 @@ absl::Status CheckLevel(v1::EscalationLevel level, absl::string_view field) {
 absl::StatusOr<v1::Party> TargetAt(v1::EscalationLevel level,
                                    const v1::Party& party,
                                    absl::string_view field) {
-  const v1::PartyKind kind = KindForLevel(level);
+  const v1::PartyKind kind = PartyKindForLevel(level);
   if (party.kind() != v1::PARTY_KIND_UNSPECIFIED && party.kind() != kind) {
     return absl::InvalidArgumentError(absl::StrCat(
         field, ".kind: must be ", v1::PartyKind_Name(kind),
@@ -190,6 +181,21 @@ const char* PhaseName(EscalationState::Phase phase) {
   return "UNKNOWN";
 }
 
+std::optional<absl::Time> EscalationState::ack_deadline() const {
+  if (phase_ != Phase::kAwaitingAck) return std::nullopt;
+  return deadline_;
+}
+
+void EscalationState::SetDeadline(const v1::EventEnvelope& event,
+                                  const google::protobuf::Timestamp& deadline) {
+  deadline_.reset();
+  if ((deadline.seconds() != 0 || deadline.nanos() != 0) &&
+      IsValidTimestamp(deadline)) {
+    deadline_ = ToTime(deadline);
+  }
+  deadline_event_id_ = event.event_id();
+}
+
 void EscalationState::Apply(const v1::EventEnvelope& event) {
   const v1::EventPayload& p = event.payload();
   switch (p.event_case()) {
@@ -201,6 +207,9 @@ void EscalationState::Apply(const v1::EventEnvelope& event) {
       level_ = e.level();
       target_ = e.target();
       urgency_ = e.urgency();
+      line_id_ = e.line_id();
+      policy_version_ = e.policy_version();
+      SetDeadline(event, e.ack_deadline());
       break;
     }
     case v1::EventPayload::kEscalationAcknowledged:
@@ -213,12 +222,17 @@ void EscalationState::Apply(const v1::EventEnvelope& event) {
       phase_ = Phase::kAwaitingAck;
       level_ = p.escalation_declined().to_level();
       target_ = p.escalation_declined().to_target();
+      SetDeadline(event, p.escalation_declined().ack_deadline());
       break;
-    case v1::EventPayload::kEscalationTimedOut:
+    case v1::EventPayload::kEscalationTimedOut: {
+      const v1::EscalationTimedOut& e = p.escalation_timed_out();
       phase_ = Phase::kAwaitingAck;
-      level_ = p.escalation_timed_out().to_level();
-      target_ = p.escalation_timed_out().to_target();
+      timeouts_.emplace_back(e.from_level(), e.to_level());
+      level_ = e.to_level();
+      target_ = e.to_target();
+      SetDeadline(event, e.ack_deadline());
       break;
+    }
     case v1::EventPayload::kEscalationResolved:
       phase_ = Phase::kResolved;
       break;
@@ -226,21 +240,32 @@ void EscalationState::Apply(const v1::EventEnvelope& event) {
       phase_ = Phase::kCancelled;
       break;
     default:
-      break;
+      return;
   }
+  version_ = event.stream_version();
 }
 
 Decision DecideRaise(const EscalationState& escalation, const CallState& call,
                      const std::string& escalation_id,
-                     const v1::RaiseEscalationRequest& request,
-                     absl::Time now) {
+                     const v1::RaiseEscalationRequest& request, absl::Time now,
+                     const EscalationPolicy& policy,
+                     const CoverageLookup& coverage) {
   if (escalation.phase() != EscalationState::Phase::kNone) {
     return absl::AlreadyExistsError(
         "escalation_id: the escalation is already raised");
   }
-  RETURN_IF_ERROR(CheckLevel(request.level(), "level"));
-  ASSIGN_OR_RETURN(v1::Party target,
-                   TargetAt(request.level(), request.target(), "target"));
+  const bool follows_policy = FollowsPolicy(request);
+  v1::Party target;
+  if (!follows_policy) {
+    if (request.level() == v1::ESCALATION_LEVEL_UNSPECIFIED) {
+      return absl::InvalidArgumentError(
+          "level: required with a target (or give neither level nor target "
+          "to follow the line's escalation policy)");
+    }
+    RETURN_IF_ERROR(CheckLevel(request.level(), "level"));
+    ASSIGN_OR_RETURN(target,
+                     TargetAt(request.level(), request.target(), "target"));
+  }
   if (request.urgency() == v1::ESCALATION_URGENCY_UNSPECIFIED ||
       !v1::EscalationUrgency_IsValid(request.urgency())) {
     return absl::InvalidArgumentError(
@@ -257,9 +282,12 @@ Decision DecideRaise(const EscalationState& escalation, const CallState& call,
   RETURN_IF_ERROR(CheckText(request.details().contact_instructions(),
                             "details.contact_instructions",
                             /*required=*/false));
-  ASSIGN_OR_RETURN(absl::Time deadline,
-                   AckDeadlineOf(request.ack_deadline(), request.urgency(), now,
-                                 "ack_deadline"));
+  // Checked before the policy is asked, with the longest default, so that a
+  // bad deadline is INVALID_ARGUMENT whatever the ladder says.
+  RETURN_IF_ERROR(AckDeadlineOf(request.ack_deadline(),
+                                DefaultAckWithin(request.urgency()), now,
+                                "ack_deadline")
+                      .status());
   switch (call.phase()) {
     case CallState::Phase::kNone:
       return absl::NotFoundError("call_id: no such call");
@@ -270,19 +298,71 @@ Decision DecideRaise(const EscalationState& escalation, const CallState& call,
     case CallState::Phase::kOpen:
       break;
   }
+  v1::EscalationLevel level = request.level();
+  absl::Duration default_within = DefaultAckWithin(request.urgency());
+  if (follows_policy) {
+    ASSIGN_OR_RETURN(
+        std::optional<LadderStep> first,
+        FirstApplicableLevel(policy, call.line_id(), -1, now, coverage));
+    if (!first.has_value()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no level of the line's escalation policy ", policy.version,
+          " is in force with somebody on it now; name a level and a target"));
+    }
+    level = first->level;
+    target = std::move(first->target);
+    default_within = first->ack_within;
+  }
+  ASSIGN_OR_RETURN(absl::Time deadline,
+                   AckDeadlineOf(request.ack_deadline(), default_within, now,
+                                 "ack_deadline"));
   v1::EventPayload payload;
   v1::EscalationRaised* e = payload.mutable_escalation_raised();
   e->set_escalation_id(escalation_id);
   e->set_call_id(request.call_id());
   e->set_line_id(call.line_id());
   e->set_citizen_ref(call.citizen_ref());
-  e->set_level(request.level());
+  e->set_level(level);
   *e->mutable_target() = std::move(target);
   e->set_urgency(request.urgency());
   *e->mutable_ack_deadline() = ToTimestamp(deadline);
-  e->set_policy_version(kEscalationPolicyVersion);
+  e->set_policy_version(policy.version);
   e->set_contact_channel(request.contact_channel());
   *e->mutable_sensitive() = request.details();
+  return One(std::move(payload));
+}
+
+Decision DecideTimeout(const EscalationState& escalation,
+                       const EscalationPolicy& policy, absl::Time now,
+                       const CoverageLookup& coverage) {
+  RETURN_IF_ERROR(RequirePhase(
+      escalation, {EscalationState::Phase::kAwaitingAck}, "timing out"));
+  const std::optional<absl::Time> deadline = escalation.ack_deadline();
+  if (!deadline.has_value()) {
+    return absl::FailedPreconditionError(
+        "the escalation has no acknowledgement deadline to time out");
+  }
+  if (*deadline > now) {
+    return absl::FailedPreconditionError(
+        "the acknowledgement deadline has not passed yet");
+  }
+  ASSIGN_OR_RETURN(
+      LadderStep next,
+      NextLevelAfterTimeout(
+          policy, escalation.line_id(),
+          PositionOf(policy, escalation.level(), escalation.timeouts()),
+          escalation.level(), escalation.target(), now, coverage));
+  v1::EventPayload payload;
+  v1::EscalationTimedOut* e = payload.mutable_escalation_timed_out();
+  e->set_escalation_id(escalation.escalation_id());
+  e->set_citizen_ref(escalation.citizen_ref());
+  e->set_from_level(escalation.level());
+  *e->mutable_from_target() = escalation.target();
+  *e->mutable_missed_deadline() = ToTimestamp(*deadline);
+  e->set_to_level(next.level);
+  *e->mutable_to_target() = std::move(next.target);
+  *e->mutable_ack_deadline() = ToTimestamp(now + next.ack_within);
+  e->set_policy_version(policy.version);
   return One(std::move(payload));
 }
 
@@ -366,10 +446,10 @@ Decision DecideDecline(const EscalationState& escalation,
   }
   RETURN_IF_ERROR(CheckText(request.details().reason(), "details.reason",
                             /*required=*/false));
-  ASSIGN_OR_RETURN(
-      absl::Time deadline,
-      AckDeadlineOf(request.next_ack_deadline(), escalation.urgency(), now,
-                    "next_ack_deadline"));
+  ASSIGN_OR_RETURN(absl::Time deadline,
+                   AckDeadlineOf(request.next_ack_deadline(),
+                                 DefaultAckWithin(escalation.urgency()), now,
+                                 "next_ack_deadline"));
   ASSIGN_OR_RETURN(v1::Party by,
                    AnsweringTarget(escalation, request.level(),
                                    request.on_behalf_of(), actor));

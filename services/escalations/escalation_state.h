@@ -9,12 +9,16 @@
 #ifndef VAGT_SERVICES_ESCALATIONS_ESCALATION_STATE_H_
 #define VAGT_SERVICES_ESCALATIONS_ESCALATION_STATE_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/calls/call_state.h"
+#include "services/escalations/coverage.h"
+#include "services/escalations/policy.h"
 #include "vagt/v1/escalations.pb.h"
 #include "vagt/v1/events.pb.h"
 
@@ -23,11 +27,12 @@ namespace vagt::services {
 // "escalation-<escalation_id>".
 std::string EscalationStreamId(const std::string& escalation_id);
 
-// The policy version this build applies (EscalationRaised.policy_version).
-inline constexpr char kEscalationPolicyVersion[] = "vagt-escalation-policy-1";
-
-// The policy's acknowledgement deadline when a request gives none.
+// The acknowledgement deadline of an escalation raised (or declined) to a
+// level the request names, when the request gives none.
 absl::Duration DefaultAckWithin(v1::EscalationUrgency urgency);
+
+// The actor of the events the deadline engine appends.
+inline constexpr char kEscalationEngineActor[] = "system:escalation-engine";
 
 class EscalationState {
  public:
@@ -49,14 +54,40 @@ class EscalationState {
   v1::EscalationLevel level() const { return level_; }
   const v1::Party& target() const { return target_; }
   v1::EscalationUrgency urgency() const { return urgency_; }
+  // The line it was raised on, and the policy version it follows.
+  const std::string& line_id() const { return line_id_; }
+  const std::string& policy_version() const { return policy_version_; }
+  // The acknowledgement deadline running now: set while kAwaitingAck by the
+  // raise, the last timeout or the last decline; nullopt in every other
+  // phase, or when that event carries none.
+  std::optional<absl::Time> ack_deadline() const;
+  // The id of the event that set the running deadline (the causation of
+  // the timeout that follows it).
+  const std::string& deadline_event_id() const { return deadline_event_id_; }
+  // The stream version of the last event applied.
+  uint64_t version() const { return version_; }
+  // Every timeout so far: (from level, to level), in order.
+  const std::vector<std::pair<v1::EscalationLevel, v1::EscalationLevel>>&
+  timeouts() const {
+    return timeouts_;
+  }
 
  private:
+  void SetDeadline(const v1::EventEnvelope& event,
+                   const google::protobuf::Timestamp& deadline);
+
   Phase phase_ = Phase::kNone;
   std::string escalation_id_;
   std::string citizen_ref_;
   v1::EscalationLevel level_ = v1::ESCALATION_LEVEL_UNSPECIFIED;
   v1::Party target_;
   v1::EscalationUrgency urgency_ = v1::ESCALATION_URGENCY_UNSPECIFIED;
+  std::string line_id_;
+  std::string policy_version_;
+  std::optional<absl::Time> deadline_;
+  std::string deadline_event_id_;
+  uint64_t version_ = 0;
+  std::vector<std::pair<v1::EscalationLevel, v1::EscalationLevel>> timeouts_;
 };
 
 // For log and error messages: "AWAITING_ACK", "ACCEPTED", ...
@@ -65,10 +96,24 @@ const char* PhaseName(EscalationState::Phase phase);
 // Decision (the events a command appends, or why it may not) is declared in
 // call_state.h.
 
-// `call` is the call named by request.call_id, folded by the caller.
+// `call` is the call named by request.call_id, folded by the caller, and
+// `policy` the policy in force on its line (LoadCurrentPolicy). A request
+// without level and target starts at the policy's first level in force with
+// somebody on it (FAILED_PRECONDITION when none is); a request naming both
+// is addressed to them. Either way the event records policy.version.
 Decision DecideRaise(const EscalationState& escalation, const CallState& call,
                      const std::string& escalation_id,
-                     const v1::RaiseEscalationRequest& request, absl::Time now);
+                     const v1::RaiseEscalationRequest& request, absl::Time now,
+                     const EscalationPolicy& policy,
+                     const CoverageLookup& coverage);
+// The deadline engine's decision once the acknowledgement deadline has
+// passed at `now`: EscalationTimedOut to where `policy` (the version the
+// escalation follows, LoadPolicyVersion) sends it, with a new deadline
+// `now` + that level's timeout. FAILED_PRECONDITION when the escalation is
+// not AWAITING_ACK, has no deadline, or its deadline is still ahead.
+Decision DecideTimeout(const EscalationState& escalation,
+                       const EscalationPolicy& policy, absl::Time now,
+                       const CoverageLookup& coverage);
 // `actor` answers, or records the answer of request.on_behalf_of (then
 // `actor` must be a team worker, "worker:<id>").
 Decision DecideAcknowledge(const EscalationState& escalation,

@@ -29,7 +29,10 @@
 #include "grpcpp/server_builder.h"
 #include "projections/runner.h"
 #include "projections/store_feed.h"
+#include "services/escalations/coverage.h"
+#include "services/escalations/deadline_engine.h"
 #include "services/registry.h"
+#include "services/roster/coverage_watch.h"
 #include "services/vagtd/kafka_parts.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
@@ -38,14 +41,15 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
 ABSL_FLAG(std::string, role, "all",
           "all: the store, every service and the projections (default). "
-          "commands: the store and the command services (calls, "
-          "escalations, lines, citizens). queries: the board and the audit "
+          "commands: the store, the command services (calls, escalations, "
+          "policies, lines, citizens, roster), the escalation deadline engine "
+          "and the roster's coverage watch. queries: the board and the audit "
           "trail (oncall, audit), fed from Kafka, without the store; needs "
           "--kafka_brokers.");
 ABSL_FLAG(std::vector<std::string>, services, {"all"},
           "Comma-separated services to host: all (default: those of the "
-          "role), or any of: calls, escalations, lines, citizens, oncall, "
-          "audit.");
+          "role), or any of: calls, escalations, policies, lines, citizens, "
+          "roster, oncall, audit.");
 ABSL_FLAG(std::string, kafka_brokers, "",
           "Publish every event to Kafka: host:port[,host:port...] of a "
           "cluster, or 'embedded' for librdkafka's mock cluster in this "
@@ -76,6 +80,10 @@ ABSL_FLAG(std::string, projections_dir, "",
 ABSL_FLAG(bool, rebuild_projections, false,
           "Wipe the projection database and rebuild it from the whole log "
           "before serving.");
+ABSL_FLAG(bool, escalation_engine, true,
+          "Roles all and commands: run the deadline engine, which makes an "
+          "escalation nobody acknowledges in time climb its policy's ladder "
+          "and raises an alarm if one stalls.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 
@@ -127,8 +135,8 @@ absl::StatusOr<std::vector<std::string>> ServicesOfRole(
   const bool all = names == std::vector<std::string>{"all"};
   if (role == "all") return names;
   if (role == "commands") {
-    return all ? std::vector<std::string>{"calls", "escalations", "lines",
-                                          "citizens"}
+    return all ? std::vector<std::string>{"calls", "escalations", "policies",
+                                          "lines", "citizens",    "roster"}
                : names;
   }
   if (role == "queries") {
@@ -227,6 +235,25 @@ int main(int argc, char** argv) {
         *projections, std::move(log_position));
   }
 
+  // Deadlines derive from the log: the engine rebuilds them on start and
+  // follows the store from there.
+  std::unique_ptr<vagt::services::CoverageLookup> coverage;
+  std::unique_ptr<vagt::services::DeadlineEngine> deadlines;
+  if (store != nullptr && absl::GetFlag(FLAGS_escalation_engine)) {
+    coverage = std::make_unique<vagt::services::LineStreamCoverage>(*store);
+    deadlines = vagt::services::DeadlineEngine::Start(
+        *store, vagt::SystemClock(), *coverage);
+  }
+
+  // The roster's coverage watch raises an alarm when nobody holds a line the
+  // roster plans, or a planned handover is not accepted within 10 minutes.
+  std::unique_ptr<vagt::services::CoverageWatch> coverage_watch;
+  if (store != nullptr) {
+    coverage_watch = std::make_unique<vagt::services::CoverageWatch>(
+        *store, vagt::SystemClock());
+    coverage_watch->Start();
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -279,6 +306,10 @@ int main(int argc, char** argv) {
                    absl::ToChronoSeconds(absl::GetFlag(FLAGS_shutdown_grace)));
   server->Wait();
   services->clear();
+  // The coverage watch stops raising alarms before the store closes.
+  coverage_watch.reset();
+  deadlines.reset();  // Stops appending timeouts before the store closes.
+  coverage.reset();
   view.reset();
   projections.reset();  // Stops following the store (or Kafka).
   access.reset();
