@@ -1,18 +1,25 @@
-// vagt-bench: two groups of cases, each ending with its own summary line.
+// vagt-bench: three groups of cases, each ending with its own summary line.
 //
 // append: durable appends per second from 1 and 16 threads for raw RocksDB
 // (the baseline), the event store, and PostgreSQL (for comparison), each
 // case in a fresh directory; the summary compares the event store at 16
 // threads with the two others.
 //
+// kafka: how long after its Append an event is visible in a projection fed
+// through Kafka (outbox relay, 3-broker mock cluster, KafkaFeed), at 1,000
+// events/s, against the embedded StoreFeed (the baseline).
+//
 // projections: rebuilding the board and the audit trail from a
 // 1,000,000-event log, against reading that log through the feed alone (the
 // baseline), and a citizen's timeline at 100,000 and 1,000,000 events.
 //
-//   $ vagt-bench                  # both groups, append first
+//   $ vagt-bench                  # all groups: append, kafka, projections
 //   $ vagt-bench append --seconds=3
 //   ...
 //   append16_vs_rocksdb16=0.82 append16_vs_postgres16=5.10
+//   $ vagt-bench kafka --kafka_seconds=10
+//   ...
+//   kafka_visible_p50_ms=11.0 kafka_visible_p99_ms=17.2
 //   $ vagt-bench projections
 //   ...
 //   rebuild_events_per_s=250000 timeline_1m_vs_100k=1.10
@@ -29,6 +36,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -46,6 +54,12 @@ ABSL_FLAG(std::string, dir, "",
 ABSL_FLAG(std::string, postgres, "auto",
           "auto: also measure PostgreSQL when its server binaries are "
           "installed (/usr/lib/postgresql/*/bin); off: skip it.");
+ABSL_FLAG(double, kafka_seconds, 10.0,
+          "kafka: how long the measured schedule appends, in seconds.");
+ABSL_FLAG(int, kafka_rate, 1000,
+          "kafka: events appended per second (one per Append).");
+ABSL_FLAG(int, kafka_fetch_wait_ms, -1,
+          "kafka: the consumer's fetch.wait.max.ms; -1: the feed's default.");
 ABSL_FLAG(uint64_t, log_events, 1'000'000,
           "projections: events in the large log; the small log has a tenth.");
 
@@ -168,6 +182,49 @@ bool RunAppendCases(const std::string& parent) {
   return rocksdb.one && rocksdb.sixteen && append.one && append.sixteen;
 }
 
+// The kafka group; false if it failed.
+bool RunKafka(const std::string& parent) {
+  const double seconds = absl::GetFlag(FLAGS_kafka_seconds);
+  const int rate = absl::GetFlag(FLAGS_kafka_rate);
+  std::cout << absl::StrFormat(
+                   "kafka: append to visible, %d events/s for %.1f s, "
+                   "through Kafka and through the embedded feed",
+                   rate, seconds)
+            << std::endl;
+  absl::StatusOr<KafkaVisibleResult> result;
+  if (absl::StatusOr<std::unique_ptr<ScratchDir>> dir =
+          ScratchDir::Create(parent, "vagt-bench-kafka");
+      dir.ok()) {
+    KafkaVisibleOptions options{.events_per_second = rate,
+                                .duration = absl::Seconds(seconds)};
+    if (const int fetch_wait = absl::GetFlag(FLAGS_kafka_fetch_wait_ms);
+        fetch_wait >= 0) {
+      options.consumer_config["fetch.wait.max.ms"] = absl::StrCat(fetch_wait);
+    }
+    result = MeasureKafkaVisible((*dir)->path(), options);
+  } else {
+    result = dir.status();
+  }
+  if (!result.ok()) {
+    std::cout << "kafka error: " << result.status().ToString() << std::endl;
+    std::cout << "kafka_visible_p50_ms=n/a kafka_visible_p99_ms=n/a"
+              << std::endl;
+    return false;
+  }
+  std::cout << absl::StrFormat(
+                   "embedded_visible_p50_ms=%.1f "
+                   "embedded_visible_p99_ms=%.1f",
+                   result->embedded.p50_ms, result->embedded.p99_ms)
+            << " kafka_p99_vs_embedded_p99="
+            << Ratio(result->kafka.p99_ms, result->embedded.p99_ms)
+            << std::endl;
+  std::cout << absl::StrFormat(
+                   "kafka_visible_p50_ms=%.1f kafka_visible_p99_ms=%.1f",
+                   result->kafka.p50_ms, result->kafka.p99_ms)
+            << std::endl;
+  return true;
+}
+
 // The projections group; false if it failed.
 bool RunProjections(const std::string& parent) {
   const uint64_t large = absl::GetFlag(FLAGS_log_events);
@@ -212,19 +269,29 @@ int Main(const std::vector<std::string>& groups) {
     std::cerr << "vagt-bench: --postgres must be auto or off\n";
     return 2;
   }
+  if (!(absl::GetFlag(FLAGS_kafka_seconds) > 0) ||
+      absl::GetFlag(FLAGS_kafka_rate) <= 0 ||
+      absl::GetFlag(FLAGS_kafka_rate) > 1'000'000) {
+    std::cerr << "vagt-bench: --kafka_seconds must be > 0 and --kafka_rate "
+                 "1..1000000\n";
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_log_events) < 10) {
     std::cerr << "vagt-bench: --log_events must be >= 10\n";
     return 2;
   }
-  bool append = groups.empty(), projections = groups.empty();
+  bool append = groups.empty(), kafka = groups.empty(),
+       projections = groups.empty();
   for (const std::string& group : groups) {
     if (group == "append") {
       append = true;
+    } else if (group == "kafka") {
+      kafka = true;
     } else if (group == "projections") {
       projections = true;
     } else {
       std::cerr << "vagt-bench: unknown group '" << group
-                << "' (append, projections)\n";
+                << "' (append, kafka, projections)\n";
       return 2;
     }
   }
@@ -242,6 +309,7 @@ int Main(const std::vector<std::string>& groups) {
   }
   bool ok = true;
   if (append) ok = RunAppendCases(parent) && ok;
+  if (kafka) ok = RunKafka(parent) && ok;
   if (projections) ok = RunProjections(parent) && ok;
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
@@ -251,9 +319,10 @@ int Main(const std::vector<std::string>& groups) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "[append] [projections] [flags]: durable appends/s (raw RocksDB, the "
-      "event store, PostgreSQL) and the projections' rebuild and timeline. "
-      "No group: both.");
+      "[append] [kafka] [projections] [flags]: durable appends/s (raw "
+      "RocksDB, the event store, PostgreSQL), append-to-visible latency "
+      "through Kafka, and the projections' rebuild and timeline. No group: "
+      "all three.");
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   return vagt::bench::Main(
       std::vector<std::string>(args.begin() + 1, args.end()));

@@ -1,10 +1,12 @@
 // The cases vagt-bench measures. The append cases make durable appends of
 // one ~kEventBytes event per call, back to back, from `threads` threads for
 // `duration` (see RunThreads), and return acknowledged events per second;
-// an append counts only once it is fsync'd. The projections case is last.
+// an append counts only once it is fsync'd. The kafka case measures
+// latency, not throughput. The projections case is last.
 #ifndef VAGT_TESTS_BENCH_CASES_H_
 #define VAGT_TESTS_BENCH_CASES_H_
 
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -55,6 +57,35 @@ struct ProjectionsResult {
 absl::StatusOr<ProjectionsResult> MeasureProjections(const std::string& dir,
                                                      uint64_t small_events,
                                                      uint64_t large_events);
+
+// The kafka case, in the empty directory `dir`: two fresh stores, each
+// followed live by a ProjectionRunner on its own thread: one through Kafka
+// (OutboxRelay into a 3-broker MockCluster, KafkaFeed), one through the
+// embedded StoreFeed (the baseline). For each, after a warm-up, appends one
+// event per Append on an open-loop schedule of options.events_per_second
+// for options.duration (8 threads take the next slot due) and measures, per
+// event, the time from just before its Append until the runner's applied
+// position reaches it. Prints a line per feed.
+struct VisibleLatency {
+  uint64_t events = 0;
+  double p50_ms = 0;
+  double p90_ms = 0;
+  double p99_ms = 0;
+  double max_ms = 0;
+  double appends_per_second = 0;  // achieved
+};
+struct KafkaVisibleResult {
+  VisibleLatency kafka;
+  VisibleLatency embedded;
+};
+struct KafkaVisibleOptions {
+  int events_per_second = 1000;
+  absl::Duration duration = absl::Seconds(10);
+  // KafkaFeed::Options::consumer_config (none: the feed's defaults).
+  std::map<std::string, std::string> consumer_config;
+};
+absl::StatusOr<KafkaVisibleResult> MeasureKafkaVisible(
+    const std::string& dir, const KafkaVisibleOptions& options);
 
 // Rebuilds the projections of everything in `store` into the fresh
 // directory `dir` the way ProjectionRunner does, one step at a time (feed
