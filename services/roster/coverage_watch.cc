@@ -210,6 +210,7 @@ std::vector<v1::AlarmRaised> CoverageWatch::DueAlarms(absl::Time now) const {
 
 absl::StatusOr<int> CoverageWatch::Check(absl::Time now) {
   absl::MutexLock lock(&mu_);
+  ++checks_;  // counted when it ends: waiters wake on unlock
   RETURN_IF_ERROR(CatchUp());
   int raised = 0;
   for (auto& [line_id, watch] : lines_) {
@@ -225,6 +226,13 @@ absl::StatusOr<int> CoverageWatch::Check(absl::Time now) {
   RETURN_IF_ERROR(CatchUp());
   next_due_ = NextDue(now);
   return raised;
+}
+
+bool CoverageWatch::WaitForChecks(uint64_t n, absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  auto done = [this, n]()
+                  ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return checks_ >= n; };
+  return mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
 }
 
 void CoverageWatch::Start() {
@@ -249,15 +257,16 @@ void CoverageWatch::Run() {
       std::fprintf(stderr, "coverage watch: check failed: %s\n",
                    std::string(checked.status().message()).c_str());
     }
-    absl::Duration wait = options_.max_wait;
+    absl::Time wake = now + options_.max_wait;
     if (checked.ok()) {
       absl::MutexLock lock(&mu_);
-      if (next_due_ != absl::InfiniteFuture()) {
-        wait = std::clamp(next_due_ - now, absl::Milliseconds(10), wait);
-      }
+      wake = std::min(wake, next_due_);
     }
+    wake = std::max(wake, now + absl::Milliseconds(1));  // never a busy loop
     absl::MutexLock lock(&stop_mu_);
-    if (stop_mu_.AwaitWithTimeout(absl::Condition(&stop_), wait)) return;
+    if (clock_.AwaitWithDeadline(stop_mu_, absl::Condition(&stop_), wake)) {
+      return;
+    }
   }
 }
 

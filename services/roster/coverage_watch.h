@@ -64,7 +64,7 @@ class CoverageWatch {
     // How long after a planned handover the planned party must hold the
     // line.
     absl::Duration handover_grace = absl::Minutes(10);
-    // The longest the thread waits between checks (real time); it also
+    // The longest the thread waits between checks (by the clock); it also
     // wakes when the next planned handover falls due.
     absl::Duration max_wait = absl::Seconds(30);
     // The actor of the alarms.
@@ -90,11 +90,18 @@ class CoverageWatch {
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // Starts the thread (at most once); it checks at once, then whenever the
-  // next planned handover falls due, and at least every max_wait. Failed
-  // checks are reported on stderr (ids only) and retried.
+  // clock reaches the moment the next planned handover falls due, and at
+  // least every max_wait of the clock. It waits through the clock
+  // (Clock::AwaitWithDeadline), so a FakeClock moved by a test wakes it.
+  // Failed checks are reported on stderr (ids only) and retried.
   void Start();
   // Stops the thread and waits for it; idempotent.
   void Stop();
+
+  // Blocks until `n` checks have ended (by Check or the thread), or the
+  // real-time `deadline` passes; returns whether they have.
+  bool WaitForChecks(uint64_t n, absl::Time deadline) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct LineWatch {
@@ -120,6 +127,7 @@ class CoverageWatch {
   uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;  // last global position read
   std::map<std::string, LineWatch> lines_ ABSL_GUARDED_BY(mu_);
   absl::Time next_due_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  uint64_t checks_ ABSL_GUARDED_BY(mu_) = 0;
 
   absl::Mutex stop_mu_;
   bool stop_ ABSL_GUARDED_BY(stop_mu_) = false;

@@ -341,5 +341,26 @@ TEST_F(CoverageWatchTest, ThreadRaisesWhatIsDueWithoutBeingAsked) {
   EXPECT_EQ(Alarms()[0].kind(), v1::ALARM_KIND_LINE_UNCOVERED);
 }
 
+TEST_F(CoverageWatchTest, ThreadWakesWhenTheClockReachesAHandover) {
+  SetStandardRotation();
+  clock_.Set(Local(2026, 3, 3, 7, 0));
+  Take(Worker("anna"));
+  clock_.Set(Local(2026, 3, 3, 21, 0));
+  CoverageWatch watch(*store_, clock_);
+  watch.Start();
+  ASSERT_TRUE(watch.WaitForChecks(1, absl::Now() + absl::Seconds(30)));
+  EXPECT_TRUE(Alarms().empty());
+  // 22:10, the handover to the night partner is due: the thread, waiting
+  // for that moment of the clock, wakes and raises it.
+  const uint64_t seen = store_->LastPosition();
+  clock_.Set(Local(2026, 3, 3, 22, 10));
+  store_->WaitForAppend(seen, absl::Now() + absl::Seconds(30));
+  watch.Stop();
+  const std::vector<v1::AlarmRaised> alarms = Alarms();
+  ASSERT_EQ(alarms.size(), 1u);
+  EXPECT_EQ(alarms[0].kind(), v1::ALARM_KIND_HANDOVER_NOT_ACCEPTED);
+  EXPECT_EQ(ToTime(alarms[0].since()), Local(2026, 3, 3, 22, 0));
+}
+
 }  // namespace
 }  // namespace vagt::services
