@@ -1,9 +1,11 @@
-// The outbox relay while Kafka misbehaves: events are appended from another
-// thread without pause while Produce requests fail with retriable errors,
-// brokers go down (their partitions' leaders moving to a live broker) and
-// come back, and finally the whole cluster is down for a while. Every
-// append succeeds; afterwards Kafka holds every stored event, at least
-// once, each stream in order.
+// The outbox relay and a Kafka-fed projection while Kafka misbehaves: events
+// are appended from another thread without pause while Produce requests fail
+// with retriable errors, brokers go down (their partitions' leaders moving to
+// a live broker) and come back, and finally the whole cluster is down for a
+// while. Every append succeeds; afterwards Kafka holds every stored event, at
+// least once, each stream in order, and the projection fed from Kafka
+// throughout is exactly the one fed from the store: each (stream, version)
+// applied once, in order.
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
@@ -20,6 +22,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "projections/kafka_feed.h"
+#include "projections/runner.h"
+#include "projections/store_feed.h"
 #include "services/kafka/mock_cluster.h"
 #include "services/kafka/relay.h"
 #include "services/kafka/topics.h"
@@ -33,8 +38,12 @@ namespace {
 
 using eventstore::testing::ReadAllEvents;
 using eventstore::testing::ScratchDir;
+using projections::KafkaFeed;
+using projections::ProjectionRunner;
+using projections::StoreFeed;
 using projections::testing::EventGenerator;
 using projections::testing::OpenUnsyncedStore;
+using projections::testing::SameDatabase;
 using projections::testing::UnsyncedStore;
 using testing::ConsumeAll;
 using testing::ConsumedRecord;
@@ -81,7 +90,24 @@ class RelayFaults : public ::testing::Test {
                                    .producer_config = ProducerConfig()}));
   }
 
-  void TearDown() override { StopAppending(); }
+  void TearDown() override {
+    StopAppending();
+    projection_.reset();
+  }
+
+  // A projection runner fed from Kafka, on its own thread.
+  void StartProjection() {
+    ASSERT_OK_AND_ASSIGN(
+        std::unique_ptr<KafkaFeed> feed,
+        KafkaFeed::Create({.bootstrap_servers = cluster_->bootstraps(),
+                           .group_id = "faults-projection",
+                           .topics = topics_.All()}));
+    feed_ = feed.get();
+    ASSERT_OK_AND_ASSIGN(
+        projection_,
+        ProjectionRunner::Open(dir_.Child("projection"), std::move(feed)));
+    projection_->Start();
+  }
 
   // Appends a few events at a time on another thread until StopAppending(),
   // waiting between appends (up to kAppendPace) for the relay to publish
@@ -139,6 +165,8 @@ class RelayFaults : public ::testing::Test {
   std::unique_ptr<MockCluster> cluster_;
   UnsyncedStore store_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<ProjectionRunner> projection_;
+  KafkaFeed* feed_ = nullptr;  // owned by projection_
   std::thread appender_;
   std::atomic<bool> stop_appending_{false};
   absl::Mutex mu_;
@@ -147,8 +175,14 @@ class RelayFaults : public ::testing::Test {
 
 TEST_F(RelayFaults, OutagesDelayPublishingButLoseAndReorderNothing) {
   ASSERT_OK(relay_->Start());
+  ASSERT_NO_FATAL_FAILURE(StartProjection());
   StartAppending();
   ASSERT_NO_FATAL_FAILURE(ExpectProgress("healthy"));
+  // The projection has joined its group and follows before the faults.
+  ASSERT_TRUE(projection_->WaitUntilApplied(relay_->checkpoint(),
+                                            absl::Now() + kDeadline))
+      << "the Kafka-fed projection did not start: "
+      << feed_->progress().assigned_partitions << " partitions assigned";
 
   cluster_->PushRequestErrors(
       /*Produce=*/0, {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
@@ -206,6 +240,24 @@ TEST_F(RelayFaults, OutagesDelayPublishingButLoseAndReorderNothing) {
       std::vector<ConsumedRecord> records,
       ConsumeAll(cluster_->bootstraps(), topics_, absl::Now() + kDeadline));
   EXPECT_TRUE(PublishedLog(records, topics_, stored, Duplicates::kAllowed));
+
+  // The projection fed from Kafka through all of it equals one fed from the
+  // store: every event applied once, each line's events in log order. Only
+  // the feeds' cursors differ.
+  ASSERT_TRUE(projection_->WaitUntilApplied(last, absl::Now() + kDeadline))
+      << "projection at " << projection_->AppliedPosition() << " of " << last
+      << ": " << projection_->status()
+      << "; feed: " << feed_->progress().assigned_partitions
+      << " partitions assigned, " << feed_->progress().buffered
+      << " buffered, last error " << feed_->progress().last_error;
+  ASSERT_OK(projection_->status());
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ProjectionRunner> from_store,
+      ProjectionRunner::Open(dir_.Child("from-store"),
+                             std::make_unique<StoreFeed>(*store_.store)));
+  ASSERT_OK_AND_ASSIGN(const uint64_t applied, from_store->CatchUp());
+  EXPECT_EQ(applied, last);
+  EXPECT_TRUE(SameDatabase(projection_->db(), from_store->db(), "m/cursor"));
   std::printf("%zu events stored, %zu records in Kafka, %llu producers\n",
               stored.size(), records.size(),
               static_cast<unsigned long long>(after.producers_started));
