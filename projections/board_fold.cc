@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "eventstore/timestamps.h"
+#include "services/roster/roster_state.h"
 
 namespace vagt::projections {
 namespace {
@@ -14,6 +15,12 @@ using google::protobuf::Timestamp;
 
 // Backup assignments kept per board (the newest).
 constexpr int kMaxBackupAssignments = 16;
+// Open alarms kept per board (the newest).
+constexpr int kMaxOpenAlarms = 32;
+// How far before a roster event's time the board keeps what the roster
+// planned: BoardAt renders at or after the events it folded, so nothing
+// that ended earlier is ever asked for.
+constexpr absl::Duration kRosterMargin = absl::Hours(48);
 
 bool Before(const Timestamp& a, const Timestamp& b) {
   return a.seconds() != b.seconds() ? a.seconds() < b.seconds()
@@ -261,6 +268,119 @@ void ApplyEscalationEvent(const v1::EventPayload& p, const Timestamp& at,
   }
 }
 
+// The roster events: the board keeps the rotations and the overrides not
+// removed, as far as they can still plan anything.
+void ApplyRosterEvent(const v1::EventPayload& p, const Timestamp& at,
+                      v1::Board& board) {
+  v1::BoardRoster& roster = *board.mutable_roster();
+  switch (p.event_case()) {
+    case v1::EventPayload::kRosterRotationSet:
+      *roster.add_rotations() = p.roster_rotation_set();
+      break;
+    case v1::EventPayload::kRosterOverrideAdded:
+      *roster.add_overrides() = p.roster_override_added();
+      break;
+    case v1::EventPayload::kRosterOverrideRemoved: {
+      auto* list = roster.mutable_overrides();
+      const std::string& id = p.roster_override_removed().override_id();
+      list->erase(std::remove_if(list->begin(), list->end(),
+                                 [&](const v1::RosterOverrideAdded& o) {
+                                   return o.override_id() == id;
+                                 }),
+                  list->end());
+      break;
+    }
+    default:
+      return;
+  }
+  if (!IsValidTimestamp(at)) return;
+  services::RosterState state = services::RosterState::FromParts(
+      {roster.rotations().begin(), roster.rotations().end()},
+      {roster.overrides().begin(), roster.overrides().end()});
+  state.ForgetBefore(ToTime(at) - kRosterMargin);
+  roster.Clear();
+  for (v1::RosterRotationSet& r : state.rotations()) {
+    *roster.add_rotations() = std::move(r);
+  }
+  for (v1::RosterOverrideAdded& o : state.overrides()) {
+    *roster.add_overrides() = std::move(o);
+  }
+}
+
+// The escalation an escalation event is about; empty for other events.
+std::string EscalationOf(const v1::EventPayload& p) {
+  switch (p.event_case()) {
+    case v1::EventPayload::kEscalationRaised:
+      return p.escalation_raised().escalation_id();
+    case v1::EventPayload::kEscalationAcknowledged:
+      return p.escalation_acknowledged().escalation_id();
+    case v1::EventPayload::kEscalationAccepted:
+      return p.escalation_accepted().escalation_id();
+    case v1::EventPayload::kEscalationDeclined:
+      return p.escalation_declined().escalation_id();
+    case v1::EventPayload::kEscalationTimedOut:
+      return p.escalation_timed_out().escalation_id();
+    case v1::EventPayload::kEscalationResolved:
+      return p.escalation_resolved().escalation_id();
+    case v1::EventPayload::kEscalationCancelled:
+      return p.escalation_cancelled().escalation_id();
+    default:
+      return "";
+  }
+}
+
+// Whether the condition `alarm` reports still holds on `board`: the line is
+// still uncovered; the party planned after a handover still does not hold
+// it; the stalled escalation is still running.
+bool AlarmOpen(const v1::Board& board, const v1::AlarmRaised& alarm) {
+  const bool uncovered = board.state() == v1::LINE_STATE_UNCOVERED ||
+                         board.state() == v1::LINE_STATE_UNSPECIFIED;
+  switch (alarm.kind()) {
+    case v1::ALARM_KIND_LINE_UNCOVERED:
+      return uncovered;
+    case v1::ALARM_KIND_HANDOVER_NOT_ACCEPTED:
+      return uncovered || board.holder().id() != alarm.planned().id();
+    case v1::ALARM_KIND_ESCALATION_STALLED:
+      return std::any_of(board.running_escalations().begin(),
+                         board.running_escalations().end(),
+                         [&](const v1::RunningEscalation& r) {
+                           return r.escalation_id() == alarm.escalation_id();
+                         });
+    default:
+      return true;
+  }
+}
+
+// A new alarm joins the open ones; any event may end some: a change of
+// holder ends coverage alarms that no longer hold, an escalation's next
+// event ends the alarm that it stalled.
+void ApplyAlarms(const v1::EventPayload& p, v1::Board& board) {
+  auto* alarms = board.mutable_open_alarms();
+  if (p.has_alarm_raised()) {
+    const v1::AlarmRaised& alarm = p.alarm_raised();
+    const bool known = std::any_of(alarms->begin(), alarms->end(),
+                                   [&](const v1::AlarmRaised& a) {
+                                     return a.alarm_id() == alarm.alarm_id();
+                                   });
+    if (known) return;
+    if (alarms->size() >= kMaxOpenAlarms) {
+      alarms->DeleteSubrange(0, alarms->size() - kMaxOpenAlarms + 1);
+    }
+    *alarms->Add() = alarm;
+    return;
+  }
+  const std::string escalation = EscalationOf(p);
+  alarms->erase(
+      std::remove_if(alarms->begin(), alarms->end(),
+                     [&](const v1::AlarmRaised& a) {
+                       return !AlarmOpen(board, a) ||
+                              (!escalation.empty() &&
+                               a.kind() == v1::ALARM_KIND_ESCALATION_STALLED &&
+                               a.escalation_id() == escalation);
+                     }),
+      alarms->end());
+}
+
 // Keeps the items `reader` may see, without their sensitive text; returns
 // how many were left out.
 uint32_t RedactItems(RepeatedPtrField<v1::HandoverItem>& items,
@@ -281,6 +401,33 @@ std::string LocalClock(const Timestamp& t) {
   return absl::FormatTime("%H:%M", ToTime(t), DutyTimeZone());
 }
 
+// Who the roster plans at `as_of`, next to who holds the line; the stored
+// roster itself is not shown.
+void RenderPlanned(v1::Board& board, absl::Time as_of, bool uncovered,
+                   std::vector<std::string>& alerts) {
+  if (!board.has_roster()) return;
+  const v1::BoardRoster& stored = board.roster();
+  const services::PlannedCoverage plan =
+      services::RosterState::FromParts(
+          {stored.rotations().begin(), stored.rotations().end()},
+          {stored.overrides().begin(), stored.overrides().end()})
+          .WhoShouldCover(as_of);
+  board.clear_roster();
+  if (!plan.duty.has_value() && !plan.backup.has_value()) return;
+  v1::PlannedCoverage& planned = *board.mutable_planned();
+  if (plan.backup.has_value()) *planned.mutable_backup() = plan.backup->party;
+  if (!plan.duty.has_value()) return;
+  *planned.mutable_duty() = plan.duty->party;
+  planned.set_duty_override_id(plan.duty->override_id);
+  planned.set_holder_differs(uncovered ||
+                             board.holder().id() != plan.duty->party.id());
+  if (planned.holder_differs() && !uncovered) {
+    alerts.push_back(absl::StrCat("the roster plans ", plan.duty->party.id(),
+                                  " on duty; the line is held by ",
+                                  board.holder().id()));
+  }
+}
+
 }  // namespace
 
 v1::Board EmptyBoard(std::string_view line_id) {
@@ -296,6 +443,8 @@ void ApplyToBoard(const v1::EventEnvelope& event, v1::Board& board) {
   ApplyLineEvent(p, at, board);
   ApplyCallEvent(p, at, board);
   ApplyEscalationEvent(p, at, board);
+  ApplyRosterEvent(p, at, board);
+  ApplyAlarms(p, board);
   board.set_last_position(event.global_position());
   board.set_event_count(board.event_count() + 1);
 }
@@ -327,12 +476,23 @@ v1::Board RenderBoard(v1::Board board, absl::Time as_of,
                  backups->end());
 
   std::vector<std::string> alerts;
-  if (board.state() == v1::LINE_STATE_UNCOVERED ||
-      board.state() == v1::LINE_STATE_UNSPECIFIED) {
+  const bool uncovered = board.state() == v1::LINE_STATE_UNCOVERED ||
+                         board.state() == v1::LINE_STATE_UNSPECIFIED;
+  if (uncovered) {
     board.set_nobody_responsible(true);
     alerts.push_back(
         absl::StrCat("NOBODY IS RESPONSIBLE FOR LINE ", board.line_id()));
   }
+  auto* alarms = board.mutable_open_alarms();
+  alarms->erase(std::remove_if(alarms->begin(), alarms->end(),
+                               [&](const v1::AlarmRaised& a) {
+                                 return !AlarmOpen(board, a);
+                               }),
+                alarms->end());
+  for (const v1::AlarmRaised& a : *alarms) {
+    alerts.push_back(absl::StrCat("ALARM: ", a.detail()));
+  }
+  RenderPlanned(board, as_of, uncovered, alerts);
   if (board.has_pending_handover()) {
     v1::PendingHandover& h = *board.mutable_pending_handover();
     h.set_items_withheld(RedactItems(*h.mutable_items(), reader));

@@ -29,7 +29,7 @@ namespace vagt::projections::keys {
 
 // The layout version this build writes. A database of another version is
 // rebuilt from the log (projections are derived data).
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;
 
 inline constexpr char kFormat[] = "m/format";
 inline constexpr char kCursor[] = "m/cursor";

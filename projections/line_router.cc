@@ -29,6 +29,9 @@ absl::StatusOr<std::string> LineRouter::LineOf(const v1::EventEnvelope& event) {
   if (std::string_view line = IdIn(stream, "roster"); !line.empty()) {
     return std::string(line);
   }
+  if (std::string_view line = IdIn(stream, "alarm"); !line.empty()) {
+    return std::string(line);
+  }
   if (p.has_call_received()) {
     routes_.Put(keys::CallRoute(p.call_received().call_id()),
                 p.call_received().line_id());

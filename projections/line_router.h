@@ -1,8 +1,9 @@
-// LineRouter: which line's board an event changes. A line's and its
-// roster's streams' events change their own line; a call's events the line the
-// call came in on; an escalation's events the line of the call it was raised
-// from. Calls and escalations name their line only in their first event, so the
-// router remembers it (state committed with the runner's batch).
+// LineRouter: which line's board an event changes. The events of a line's
+// own streams ("line-", "roster-" and "alarm-<line id>") change that line; a
+// call's events the line the call came in on; an escalation's events the
+// line of the call it was raised from. Calls and escalations name their line
+// only in their first event, so the router remembers it (state committed
+// with the runner's batch).
 #ifndef VAGT_PROJECTIONS_LINE_ROUTER_H_
 #define VAGT_PROJECTIONS_LINE_ROUTER_H_
 

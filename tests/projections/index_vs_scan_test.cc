@@ -67,8 +67,8 @@ std::multimap<std::string, std::string> StringFields(
 struct Scanned {
   const v1::EventEnvelope* event;
   std::multimap<std::string, std::string> fields;
-  std::string line;  // its stream's line, for line, roster, call and
-                     // escalation streams
+  std::string line;  // its stream's line, for line, roster, alarm, call
+                     // and escalation streams
 };
 
 bool HasField(const Scanned& s, std::initializer_list<const char*> names,
@@ -146,6 +146,8 @@ class IndexVsScan : public ::testing::TestWithParam<uint32_t> {
         s.line = *line;
       } else if (auto roster = IdAfter(stream, "roster")) {
         s.line = *roster;
+      } else if (auto alarms = IdAfter(stream, "alarm")) {
+        s.line = *alarms;
       } else if (auto it = line_of_stream.find(stream);
                  it != line_of_stream.end()) {
         s.line = it->second;
