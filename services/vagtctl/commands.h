@@ -14,6 +14,9 @@ void AddCallCommands(CommandLine& cli);
 // (EscalationService).
 void AddEscalationCommands(CommandLine& cli);
 
+// vagtctl policy show|set (EscalationPolicyService).
+void AddPolicyCommands(CommandLine& cli);
+
 // vagtctl line take|handover|accept|decline|withdraw|pass-night|take-back|
 // backup (LineService).
 void AddLineCommands(CommandLine& cli);

@@ -32,7 +32,7 @@ void AddAckDeadlineOptions(CLI::App* cmd, AckDeadlineOptions* o,
   CLI::Option* within =
       cmd->add_option("--" + prefix + "ack-within", o->within,
                       "Acknowledge within, e.g. 10m (default: the escalation "
-                      "policy's deadline for the urgency)");
+                      "policy's, see vagtctl help escalate)");
   cmd->add_option("--" + prefix + "ack-by", o->by,
                   "Acknowledge by this local time (22:15 or "
                   "2026-11-24T22:15)")
@@ -96,13 +96,23 @@ int Raise(const RaiseOptions& o, Session& s) {
   request.set_level(o.level);
   request.set_urgency(o.urgency);
   request.set_contact_channel(o.via);
-  // The kind is left to the service, which takes it from the level.
-  absl::StatusOr<v1::Party> target =
-      ParseParty(o.to, v1::PARTY_KIND_UNSPECIFIED, o.to_name, "--to");
-  if (!target.ok()) {
-    return Output::UsageError(std::string(target.status().message()));
+  // Without LEVEL and --to the line's escalation policy chooses both.
+  const bool by_policy =
+      o.level == v1::ESCALATION_LEVEL_UNSPECIFIED && o.to.empty();
+  if (!by_policy) {
+    if (o.level == v1::ESCALATION_LEVEL_UNSPECIFIED || o.to.empty()) {
+      return Output::UsageError(
+          "give LEVEL and --to together (or neither, to follow the line's "
+          "escalation policy)");
+    }
+    // The kind is left to the service, which takes it from the level.
+    absl::StatusOr<v1::Party> target =
+        ParseParty(o.to, v1::PARTY_KIND_UNSPECIFIED, o.to_name, "--to");
+    if (!target.ok()) {
+      return Output::UsageError(std::string(target.status().message()));
+    }
+    *request.mutable_target() = *target;
   }
-  *request.mutable_target() = *target;
   if (absl::Status st =
           SetAckDeadline(o.ack, s.now, "", request.mutable_ack_deadline());
       !st.ok()) {
@@ -119,9 +129,12 @@ int Raise(const RaiseOptions& o, Session& s) {
       [&] {
         return absl::StrCat(
             "Escalation ", response.escalation_id(), " raised from call ",
-            o.call, " to ", WordFor(kEscalationLevels, o.level), " ",
-            ShowParty(request.target()), " (", WordFor(kUrgencies, o.urgency),
-            ").", AckSentence(o.ack, s.now), RetryNote(response.result()));
+            o.call, " to ",
+            by_policy ? "the first level of the line's escalation policy"
+                      : absl::StrCat(WordFor(kEscalationLevels, o.level), " ",
+                                     ShowParty(request.target())),
+            " (", WordFor(kUrgencies, o.urgency), ").",
+            AckSentence(o.ack, s.now), RetryNote(response.result()));
       });
 }
 
@@ -130,7 +143,10 @@ void AddRaise(CommandLine& cli) {
   CLI::App* cmd = cli.AddCommand(
       cli.root(), "escalate",
       "Escalate a situation from an open call (prints the escalation id)",
-      R"(  vagtctl escalate CALL_ID social-emergency --to partner:akut-ishoj \
+      R"(  vagtctl escalate CALL_ID --reason "Cannot be alone tonight"
+      (no level: the line's escalation policy picks the first level with
+      somebody on it; see vagtctl policy show)
+  vagtctl escalate CALL_ID social-emergency --to partner:akut-ishoj \
       --reason "Cannot be alone tonight" --ack-within 10m
   vagtctl escalate CALL_ID backup --to worker:bo --urgency routine \
       --reason "Needs a visit tomorrow morning"
@@ -139,11 +155,10 @@ void AddRaise(CommandLine& cli) {
       [o](Session& s) { return Raise(*o, s); });
   cmd->add_option("CALL", o->call, "The open call the situation came from")
       ->required();
-  AddChoice(cmd, "LEVEL", &o->level, kEscalationLevels, "Who to escalate to")
-      ->required();
+  AddChoice(cmd, "LEVEL", &o->level, kEscalationLevels,
+            "Who to escalate to (default: the line's escalation policy)");
   cmd->add_option("--to", o->to,
-                  "The party at that level: worker:<id> or partner:<id>")
-      ->required();
+                  "The party at LEVEL: worker:<id> or partner:<id>");
   cmd->add_option("--to-name", o->to_name,
                   "Their name as shown now, e.g. \"Akuttilbuddet\"");
   cmd->add_option("--reason", o->reason,

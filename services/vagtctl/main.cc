@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   vagt::vagtctl::AddLineCommands(cli);
   vagt::vagtctl::AddCallCommands(cli);
   vagt::vagtctl::AddEscalationCommands(cli);
+  vagt::vagtctl::AddPolicyCommands(cli);
   vagt::vagtctl::AddCitizenCommands(cli);
   vagt::vagtctl::AddBoardCommands(cli);
   vagt::vagtctl::AddAuditCommands(cli);
