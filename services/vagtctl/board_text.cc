@@ -110,6 +110,18 @@ std::string BoardText(const v1::Board& board, absl::Time now) {
   } else {
     lines.push_back("Responsible: NOBODY");
   }
+  if (board.has_planned()) {
+    const v1::PlannedCoverage& p = board.planned();
+    std::string line = absl::StrCat(
+        "Planned: duty ", p.has_duty() ? ShowParty(p.duty()) : "nobody");
+    if (!p.duty_override_id().empty()) {
+      absl::StrAppend(&line, " (override ", p.duty_override_id(), ")");
+    }
+    if (p.has_backup())
+      absl::StrAppend(&line, ", backup ", ShowParty(p.backup()));
+    if (p.holder_differs()) absl::StrAppend(&line, "  NOT THE HOLDER");
+    lines.push_back(std::move(line));
+  }
   lines.push_back(ShowBackup(board, now));
 
   lines.push_back(absl::StrCat("Open calls: ",

@@ -24,6 +24,10 @@ void AddLineCommands(CommandLine& cli);
 // vagtctl citizen plan|consent|withdraw-consent (CitizenService).
 void AddCitizenCommands(CommandLine& cli);
 
+// vagtctl roster show|who|override|remove-override|set|export|import
+// (RosterService).
+void AddRosterCommands(CommandLine& cli);
+
 // vagtctl board [--watch] (OnCallService).
 void AddBoardCommands(CommandLine& cli);
 

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   vagt::vagtctl::AddEscalationCommands(cli);
   vagt::vagtctl::AddPolicyCommands(cli);
   vagt::vagtctl::AddCitizenCommands(cli);
+  vagt::vagtctl::AddRosterCommands(cli);
   vagt::vagtctl::AddBoardCommands(cli);
   vagt::vagtctl::AddAuditCommands(cli);
   return cli.Run(argc, argv);

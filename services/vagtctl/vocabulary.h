@@ -139,6 +139,18 @@ inline constexpr Word kReviewFormats[] = {
     {"json", v1::REVIEW_FORMAT_JSON},
 };
 
+inline constexpr Word kRosterRoles[] = {
+    {"duty", v1::ROSTER_ROLE_DUTY},
+    {"backup", v1::ROSTER_ROLE_BACKUP},
+};
+
+inline constexpr Word kOverrideReasons[] = {
+    {"absence", v1::ROSTER_OVERRIDE_REASON_ABSENCE},
+    {"swap", v1::ROSTER_OVERRIDE_REASON_SWAP},
+    {"extra-cover", v1::ROSTER_OVERRIDE_REASON_EXTRA_COVER},
+    {"other", v1::ROSTER_OVERRIDE_REASON_OTHER},
+};
+
 // Printed on the board only.
 inline constexpr Word kLineStates[] = {
     {"uncovered", v1::LINE_STATE_UNCOVERED},
