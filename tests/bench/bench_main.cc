@@ -1,4 +1,4 @@
-// vagt-bench: three groups of cases, each ending with its own summary line.
+// vagt-bench: four groups of cases, each ending with its own summary line.
 //
 // append: durable appends per second from 1 and 16 threads for raw RocksDB
 // (the baseline), the event store, and PostgreSQL (for comparison), each
@@ -13,7 +13,8 @@
 // 1,000,000-event log, against reading that log through the feed alone (the
 // baseline), and a citizen's timeline at 100,000 and 1,000,000 events.
 //
-//   $ vagt-bench                  # all groups: append, kafka, projections
+//   $ vagt-bench                  # all groups: append, kafka, projections,
+//                                 # escalations
 //   $ vagt-bench append --seconds=3
 //   ...
 //   append16_vs_rocksdb16=0.82 append16_vs_postgres16=5.10
@@ -23,6 +24,12 @@
 //   $ vagt-bench projections
 //   ...
 //   rebuild_events_per_s=250000 timeline_1m_vs_100k=1.10
+//
+// escalations: how late the deadline engine times out 10,000 running
+// escalations (real clock, synced store), against a bare timer's wake-up.
+//   $ vagt-bench escalations
+//   ...
+//   escalation_fire_late_p99_ms=4.2
 //
 // Not run by ctest: its numbers depend on the disk. See README.md here.
 #include <cstdlib>
@@ -42,6 +49,7 @@
 #include "absl/time/time.h"
 #include "tests/bench/bench.h"
 #include "tests/bench/cases.h"
+#include "tests/bench/escalation_lateness.h"
 #include "tests/bench/scratch_dir.h"
 #if VAGT_BENCH_HAVE_LIBPQ
 #include "tests/bench/postgres_cluster.h"
@@ -60,6 +68,8 @@ ABSL_FLAG(int, kafka_rate, 1000,
           "kafka: events appended per second (one per Append).");
 ABSL_FLAG(int, kafka_fetch_wait_ms, -1,
           "kafka: the consumer's fetch.wait.max.ms; -1: the feed's default.");
+ABSL_FLAG(int, escalations, 10'000,
+          "escalations: running escalations whose deadlines pass.");
 ABSL_FLAG(uint64_t, log_events, 1'000'000,
           "projections: events in the large log; the small log has a tenth.");
 
@@ -281,7 +291,7 @@ int Main(const std::vector<std::string>& groups) {
     return 2;
   }
   bool append = groups.empty(), kafka = groups.empty(),
-       projections = groups.empty();
+       projections = groups.empty(), escalations = groups.empty();
   for (const std::string& group : groups) {
     if (group == "append") {
       append = true;
@@ -289,9 +299,11 @@ int Main(const std::vector<std::string>& groups) {
       kafka = true;
     } else if (group == "projections") {
       projections = true;
+    } else if (group == "escalations") {
+      escalations = true;
     } else {
       std::cerr << "vagt-bench: unknown group '" << group
-                << "' (append, kafka, projections)\n";
+                << "' (append, kafka, projections, escalations)\n";
       return 2;
     }
   }
@@ -311,6 +323,11 @@ int Main(const std::vector<std::string>& groups) {
   if (append) ok = RunAppendCases(parent) && ok;
   if (kafka) ok = RunKafka(parent) && ok;
   if (projections) ok = RunProjections(parent) && ok;
+  if (escalations) {
+    ok = RunEscalationsGroup(
+             parent, {.escalations = absl::GetFlag(FLAGS_escalations)}) &&
+         ok;
+  }
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
@@ -319,10 +336,10 @@ int Main(const std::vector<std::string>& groups) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "[append] [kafka] [projections] [flags]: durable appends/s (raw "
-      "RocksDB, the event store, PostgreSQL), append-to-visible latency "
-      "through Kafka, and the projections' rebuild and timeline. No group: "
-      "all three.");
+      "[append] [kafka] [projections] [escalations] [flags]: durable "
+      "appends/s (raw RocksDB, the event store, PostgreSQL), append-to-visible "
+      "latency through Kafka, the projections' rebuild and timeline, and how "
+      "late escalation deadlines fire. No group: all four.");
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   return vagt::bench::Main(
       std::vector<std::string>(args.begin() + 1, args.end()));
