@@ -2,7 +2,9 @@
 // separate vagtctl processes against a real vagtd process on a fresh data
 // directory. The built-in ladder shown, a policy set from flags and from a
 // file (what show --json printed), usage errors and the server's refusal with
-// their exit codes, and an escalation that follows the line's policy.
+// their exit codes, an escalation that follows the line's policy, and vagtd's
+// deadline engine climbing it when nobody acknowledges.
+#include <signal.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -22,6 +24,7 @@
 #include "tests/support/vagtctl_process.h"
 #include "tests/support/vagtd_process.h"
 #include "vagt/v1/escalations.pb.h"
+#include "vagt/v1/oncall.pb.h"
 
 namespace vagt {
 namespace {
@@ -210,6 +213,56 @@ TEST_F(VagtctlPolicyTest, EscalateWithoutLevelFollowsTheLinesPolicy) {
   EXPECT_EQ(e.level(), v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE);
   EXPECT_EQ(e.target().id(), "partner:akut");
   EXPECT_EQ(e.policy_version(), "policy-ishoj-bos@1");
+}
+
+TEST_F(VagtctlPolicyTest, VagtdClimbsAnUnacknowledgedEscalation) {
+  ASSERT_EQ(Ctl({"line", "take", "ishoj-bos"}).exit_code, 0);
+  const Outcome call = Ctl({"call", "receive", "--line", "ishoj-bos", "--from",
+                            "citizen", "--citizen", "citizen-7f3a"});
+  const std::string call_id = WordAfter(call.output, "Call ");
+  // One second for the emergency service, then the police.
+  ASSERT_EQ(Ctl({"policy", "set", "--line", "ishoj-bos", "--level",
+                 "social-emergency=partner:akut:1s", "--level",
+                 "police=partner:politi:1h"})
+                .exit_code,
+            0);
+  const Outcome raised = Ctl({"escalate", call_id, "--reason", "Alone"});
+  ASSERT_EQ(raised.exit_code, 0) << raised.output;
+  const std::string id = WordAfter(raised.output, "Escalation ");
+
+  // The board at every change, until the engine has moved the escalation.
+  absl::StatusOr<std::unique_ptr<testing::ChildProcess>> watch =
+      testing::ChildProcess::Start(testing::VagtctlArgv(
+          VAGTCTL_PATH, "worker:anna", address_,
+          {"--json", "board", "--line", "ishoj-bos", "--watch"},
+          /*stdout_only=*/true));
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  const absl::Time deadline = Deadline();
+  v1::RunningEscalation seen;
+  while (seen.level() != v1::ESCALATION_LEVEL_POLICE) {
+    absl::StatusOr<std::string> line = (*watch)->ReadLine(deadline);
+    ASSERT_TRUE(line.ok()) << line.status() << "; last seen at "
+                           << v1::EscalationLevel_Name(seen.level());
+    v1::Board board;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(*line, &board).ok())
+        << *line;
+    ASSERT_EQ(board.running_escalations_size(), 1);
+    seen = board.running_escalations(0);
+  }
+  EXPECT_EQ(seen.escalation_id(), id);
+  EXPECT_EQ(seen.target().id(), "partner:politi");
+  (*watch)->Signal(SIGTERM);
+
+  const std::vector<v1::EventEnvelope> events =
+      StopAndRead(absl::StrCat("escalation-", id));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].actor(), "system:escalation-engine");
+  const v1::EscalationTimedOut& timeout =
+      events[1].payload().escalation_timed_out();
+  EXPECT_EQ(timeout.from_level(),
+            v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE);
+  EXPECT_EQ(timeout.to_level(), v1::ESCALATION_LEVEL_POLICE);
+  EXPECT_EQ(timeout.policy_version(), "policy-ishoj-bos@1");
 }
 
 }  // namespace
