@@ -70,6 +70,9 @@ ABSL_FLAG(int, kafka_fetch_wait_ms, -1,
           "kafka: the consumer's fetch.wait.max.ms; -1: the feed's default.");
 ABSL_FLAG(int, escalations, 10'000,
           "escalations: running escalations whose deadlines pass.");
+ABSL_FLAG(double, escalation_spread_s, 10.0,
+          "escalations: deadlines fall 5 s to 5 + this many seconds after "
+          "each raise.");
 ABSL_FLAG(uint64_t, log_events, 1'000'000,
           "projections: events in the large log; the small log has a tenth.");
 
@@ -325,7 +328,9 @@ int Main(const std::vector<std::string>& groups) {
   if (projections) ok = RunProjections(parent) && ok;
   if (escalations) {
     ok = RunEscalationsGroup(
-             parent, {.escalations = absl::GetFlag(FLAGS_escalations)}) &&
+             parent, {.escalations = absl::GetFlag(FLAGS_escalations),
+                      .latest = absl::Seconds(
+                          5 + absl::GetFlag(FLAGS_escalation_spread_s))}) &&
          ok;
   }
   return ok ? EXIT_SUCCESS : EXIT_FAILURE;
