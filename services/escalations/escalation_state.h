@@ -1,7 +1,9 @@
 // EscalationState: an escalation's state folded from its stream, and the
 // decisions of the escalation's commands (the state machine and policy
-// documented in proto/vagt/v1/escalations.proto). Pure functions of state,
-// input and the `now` they are given: no I/O, no clock of their own.
+// documented in proto/vagt/v1/escalations.proto), including the deadline
+// engine's timeout. Pure functions of state, input, policy and the `now`
+// they are given: no clock of their own and no I/O beyond the
+// CoverageLookup the caller gives (who is on a BACKUP or DUTY level).
 //
 //   EscalationState escalation;
 //   for (const v1::EventEnvelope& e : stream) escalation.Apply(e);
