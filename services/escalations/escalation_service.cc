@@ -9,6 +9,7 @@
 #include "services/common/ids.h"
 #include "services/escalations/escalation_state.h"
 #include "services/escalations/policy.h"
+#include "services/roster/roster_coverage.h"
 
 namespace vagt::services {
 namespace {
@@ -89,7 +90,7 @@ EscalationService::EscalationService(eventstore::EventStore& store,
     : store_(store),
       clock_(clock),
       own_coverage_(coverage == nullptr
-                        ? std::make_unique<LineStreamCoverage>(store)
+                        ? std::make_unique<ActualOrPlannedCoverage>(store)
                         : nullptr),
       coverage_(coverage == nullptr ? *own_coverage_ : *coverage) {}
 

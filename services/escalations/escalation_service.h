@@ -29,7 +29,7 @@ namespace vagt::services {
 class EscalationService final : public v1::EscalationService::Service {
  public:
   // `coverage` answers who is on a policy's BACKUP and DUTY levels; null:
-  // the line's own stream (LineStreamCoverage).
+  // the line's own stream, else its roster (ActualOrPlannedCoverage).
   EscalationService(eventstore::EventStore& store, const Clock& clock,
                     const CoverageLookup* coverage = nullptr);
 

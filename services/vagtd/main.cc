@@ -33,6 +33,7 @@
 #include "services/escalations/deadline_engine.h"
 #include "services/registry.h"
 #include "services/roster/coverage_watch.h"
+#include "services/roster/roster_coverage.h"
 #include "services/vagtd/kafka_parts.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
@@ -240,7 +241,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<vagt::services::CoverageLookup> coverage;
   std::unique_ptr<vagt::services::DeadlineEngine> deadlines;
   if (store != nullptr && absl::GetFlag(FLAGS_escalation_engine)) {
-    coverage = std::make_unique<vagt::services::LineStreamCoverage>(*store);
+    coverage =
+        std::make_unique<vagt::services::ActualOrPlannedCoverage>(*store);
     deadlines = vagt::services::DeadlineEngine::Start(
         *store, vagt::SystemClock(), *coverage);
   }

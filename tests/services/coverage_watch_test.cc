@@ -3,7 +3,8 @@
 // raises HANDOVER_NOT_ACCEPTED once (also on the spring daylight-saving
 // morning); a line covered as planned raises nothing; two watches on one
 // store append one alarm; the thread raises what is due without being
-// asked.
+// asked. And the coverage the escalation ladder asks for: who actually
+// holds the line or is assigned, else who the roster plans.
 #include "services/roster/coverage_watch.h"
 
 #include <latch>
@@ -20,6 +21,7 @@
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/roster/roster_coverage.h"
 #include "services/roster/roster_rotation.h"
 #include "services/roster/roster_state.h"
 #include "tests/eventstore/test_store.h"
@@ -153,6 +155,34 @@ class CoverageWatchTest : public ::testing::Test {
   FakeClock clock_;
   std::unique_ptr<eventstore::EventStore> store_;
 };
+
+// The escalation ladder's BACKUP and DUTY levels (services/escalations):
+// the actual holder first, the roster's plan where nobody actually covers.
+TEST_F(CoverageWatchTest, EscalationsFindTheActualHolderElseThePlannedCover) {
+  SetStandardRotation();
+  ActualOrPlannedCoverage coverage(*store_);
+  const absl::Time saturday = Local(2026, 3, 7, 12, 0);  // week 1: bo
+  const absl::Time tuesday = Local(2026, 3, 3, 12, 0);
+
+  absl::StatusOr<std::optional<v1::Party>> backup =
+      coverage.Covering(kLine, v1::ROSTER_ROLE_BACKUP, saturday);
+  ASSERT_TRUE(backup.ok()) << backup.status();
+  ASSERT_TRUE(backup->has_value());
+  EXPECT_EQ((*backup)->id(), "worker:bo-backup");
+  absl::StatusOr<std::optional<v1::Party>> duty =
+      coverage.Covering(kLine, v1::ROSTER_ROLE_DUTY, saturday);
+  ASSERT_TRUE(duty.ok() && duty->has_value());
+  EXPECT_EQ((*duty)->id(), "worker:bo");  // nobody holds the line: planned
+  absl::StatusOr<std::optional<v1::Party>> weekday_backup =
+      coverage.Covering(kLine, v1::ROSTER_ROLE_BACKUP, tuesday);
+  ASSERT_TRUE(weekday_backup.ok());
+  EXPECT_FALSE(weekday_backup->has_value());  // none planned on weekdays
+
+  Take(Worker("carl"));  // Carl actually holds the line from now on
+  duty = coverage.Covering(kLine, v1::ROSTER_ROLE_DUTY, saturday);
+  ASSERT_TRUE(duty.ok() && duty->has_value());
+  EXPECT_EQ((*duty)->id(), "worker:carl");
+}
 
 TEST_F(CoverageWatchTest, LineNobodyTakesRaisesLineUncoveredOnce) {
   SetStandardRotation();
