@@ -356,6 +356,7 @@ void KafkaFeed::CommitOffsets(const KafkaCursor& cursor) {
 void KafkaFeed::UpdateProgress() {
   absl::MutexLock lock(&mu_);
   progress_.handed_out = buffer_->next_position() - 1;
+  progress_.highest_seen = buffer_->highest_position();
   progress_.buffered = buffer_->buffered();
   progress_.peak_buffered = peak_buffered_;
   progress_.assigned_partitions = assigned_.size();

@@ -116,6 +116,9 @@ class KafkaFeed final : public EventFeed {
   struct Progress {
     // The global position handed out last (0: none yet).
     uint64_t handed_out = 0;
+    // The highest global position consumed: handed out, or waiting for an
+    // earlier one. The log holds at least this much.
+    uint64_t highest_seen = 0;
     // Events consumed and waiting for an earlier position.
     size_t buffered = 0;
     // The most events that ever waited at once.

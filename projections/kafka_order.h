@@ -98,6 +98,10 @@ class GlobalOrderBuffer {
   size_t BufferedFrom(const TopicPartition& partition) const;
   // The position handed out next.
   uint64_t next_position() const { return next_position_; }
+  // The highest position handed out or waiting (0: none yet).
+  uint64_t highest_position() const {
+    return pending_.empty() ? next_position_ - 1 : pending_.rbegin()->first;
+  }
 
   // The cursor after everything released so far.
   KafkaCursor Cursor() const;

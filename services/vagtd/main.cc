@@ -218,8 +218,10 @@ int main(int argc, char** argv) {
       if (!kafka_feed.ok()) {
         return Fail(std::string(kafka_feed.status().message()));
       }
+      // What the feed has seen of the log: a query waits (briefly) for
+      // what arrived before it, and the board says how far behind it is.
       log_position = [f = kafka_feed->get()] {
-        return f->progress().handed_out;
+        return f->progress().highest_seen;
       };
       feed = std::move(*kafka_feed);
       auto sink = kafka->NewAccessSink();

@@ -128,9 +128,11 @@ TEST(GlobalOrderBuffer, HandsOutOnlyPositionsContiguousFromTheNext) {
   GlobalOrderBuffer buffer{KafkaCursor{}};
   const TopicPartition calls{"calls", 0};
   const TopicPartition lines{"lines", 1};
+  EXPECT_EQ(buffer.highest_position(), 0u);
   EXPECT_TRUE(buffer.Add(calls, 0, EventAt(2)));
   EXPECT_TRUE(buffer.Add(calls, 1, EventAt(3)));
   EXPECT_EQ(buffer.releasable(), 0u);
+  EXPECT_EQ(buffer.highest_position(), 3u);  // seen, waiting for 1
   EXPECT_TRUE(buffer.Release(10).empty());
   EXPECT_TRUE(buffer.Add(lines, 0, EventAt(1)));
   EXPECT_TRUE(buffer.Add(lines, 1, EventAt(5)));
@@ -139,6 +141,7 @@ TEST(GlobalOrderBuffer, HandsOutOnlyPositionsContiguousFromTheNext) {
   EXPECT_EQ(PositionsOf(buffer.Release(10)), (std::vector<uint64_t>{3}));
   EXPECT_EQ(buffer.next_position(), 4u);
   EXPECT_EQ(buffer.buffered(), 1u);  // 5 waits for 4
+  EXPECT_EQ(buffer.highest_position(), 5u);
   EXPECT_EQ(buffer.BufferedFrom(lines), 1u);
   EXPECT_EQ(buffer.BufferedFrom(calls), 0u);
 }
