@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -50,6 +51,15 @@ inline const absl::TimeZone& DutyTimeZone() {
     return z;
   }();
   return *zone;
+}
+
+// The instant of local civil time `civil` in `zone`, as vagt reads a local
+// time a person gives: one the spring change skips means the instant of the
+// change, one the autumn change repeats means the earlier instant.
+inline absl::Time ResolveLocal(absl::CivilSecond civil,
+                               const absl::TimeZone& zone) {
+  const absl::TimeZone::TimeInfo info = zone.At(civil);
+  return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
 }
 
 }  // namespace vagt

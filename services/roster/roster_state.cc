@@ -91,11 +91,6 @@ std::optional<absl::TimeZone> RosterZone(const std::string& name) {
   return zone;
 }
 
-absl::Time ResolveLocal(absl::CivilSecond civil, const absl::TimeZone& zone) {
-  const absl::TimeZone::TimeInfo info = zone.At(civil);
-  return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
-}
-
 std::optional<absl::CivilDay> ParseLocalDate(const std::string& text) {
   absl::CivilDay day;
   if (text.size() != 10 || !absl::ParseCivilTime(text, &day) ||

@@ -41,6 +41,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "eventstore/timestamps.h"
 #include "vagt/v1/events.pb.h"
 
 namespace vagt::services {
@@ -51,10 +52,6 @@ std::string RosterStreamId(const std::string& line_id);
 // The zone named by a roster event's `time_zone` ("" is Europe/Copenhagen);
 // nullopt when the name is unknown.
 std::optional<absl::TimeZone> RosterZone(const std::string& name);
-
-// The instant of local civil time `civil` in `zone`: skipped (spring) means
-// the instant of the change, repeated (autumn) the earlier instant.
-absl::Time ResolveLocal(absl::CivilSecond civil, const absl::TimeZone& zone);
 
 // "YYYY-MM-DD" as a civil day; nullopt otherwise.
 std::optional<absl::CivilDay> ParseLocalDate(const std::string& text);

@@ -18,7 +18,7 @@ absl::StatusOr<absl::Time> ParseLocalTime(const std::string& text,
   if (civil.size() == 16 && civil[10] == ' ') civil[10] = 'T';
   absl::CivilMinute minute;
   if (civil.size() == 16 && absl::ParseCivilTime(civil, &minute)) {
-    return absl::FromCivil(minute, zone);
+    return ResolveLocal(minute, zone);
   }
   // "10:00" today, "tomorrow 10:00" the next local day.
   absl::string_view clock = text;
@@ -30,7 +30,7 @@ absl::StatusOr<absl::Time> ParseLocalTime(const std::string& text,
       absl::SimpleAtoi(clock.substr(0, 2), &hour) &&
       absl::SimpleAtoi(clock.substr(3, 2), &min) && hour >= 0 && hour < 24 &&
       min >= 0 && min < 60) {
-    return absl::FromCivil(
+    return ResolveLocal(
         absl::CivilMinute(day.year(), day.month(), day.day(), hour, min), zone);
   }
   return absl::InvalidArgumentError(absl::StrCat(

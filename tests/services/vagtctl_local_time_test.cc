@@ -31,6 +31,22 @@ TEST(VagtctlLocalTime, LastNightAcrossTheSpringDaylightSavingChange) {
   EXPECT_EQ(*at, Local(2026, 3, 29, 23, 50));
 }
 
+TEST(VagtctlLocalTime, SkippedSpringTimeIsTheChangeRepeatedAutumnTimeTheFirst) {
+  const absl::Time now = Local(2026, 3, 28, 12, 0);
+  // 02:30 does not exist on 29 March 2026: the clocks jump 02:00 -> 03:00.
+  absl::StatusOr<absl::Time> skipped =
+      ParseLocalTime("2026-03-29 02:30", now, "--from");
+  ASSERT_TRUE(skipped.ok()) << skipped.status();
+  EXPECT_EQ(*skipped, absl::FromCivil(absl::CivilMinute(2026, 3, 29, 1, 0),
+                                      absl::UTCTimeZone()));
+  // 02:30 happens twice on 25 October 2026: the first, still summer time.
+  absl::StatusOr<absl::Time> repeated =
+      ParseLocalTime("2026-10-25 02:30", now, "--from");
+  ASSERT_TRUE(repeated.ok()) << repeated.status();
+  EXPECT_EQ(*repeated, absl::FromCivil(absl::CivilMinute(2026, 10, 25, 0, 30),
+                                       absl::UTCTimeZone()));
+}
+
 TEST(VagtctlLocalTime, AuditInstantIsRfc3339OrLocalTime) {
   const absl::Time now = Local(2026, 11, 25, 9, 0);
   absl::StatusOr<absl::Time> utc =
