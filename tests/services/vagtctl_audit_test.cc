@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
 #include "tests/support/vagtctl_process.h"
+#include "tests/support/vagtd_fixture.h"
 #include "tests/support/vagtd_process.h"
 #include "vagt/v1/events.pb.h"
 #include "vagt/v1/oncall.pb.h"
@@ -36,8 +37,6 @@ using ::vagt::testing::ChildProcess;
 using ::vagt::testing::VagtctlOutcome;
 using ::vagt::testing::WordAfter;
 
-absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
-
 // The word after `marker` in `text` (up to a space, comma or period).
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
@@ -47,23 +46,9 @@ std::string Rfc3339(absl::Time t) {
   return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone());
 }
 
-class VagtctlAuditTest : public ::testing::Test {
+class VagtctlAuditTest : public testing::VagtdFixture {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/vagtctl-audit-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    absl::StatusOr<testing::RunningVagtd> vagtd =
-        testing::StartVagtd(VAGTD_PATH, dir_ + "/store", Deadline());
-    ASSERT_TRUE(vagtd.ok()) << vagtd.status();
-    vagtd_ = std::move(vagtd->process);
-    address_ = vagtd->address;
-  }
-
-  void TearDown() override {
-    vagtd_.reset();  // SIGKILL
-    std::filesystem::remove_all(dir_);
-  }
+  VagtctlAuditTest() : VagtdFixture(VAGTD_PATH, VAGTCTL_PATH, "worker:anna") {}
 
   std::vector<std::string> Argv(const std::vector<std::string>& args,
                                 bool stdout_only = false) {
@@ -71,21 +56,10 @@ class VagtctlAuditTest : public ::testing::Test {
                                 stdout_only);
   }
 
-  // As the duty worker, human output (stdout and stderr).
-  VagtctlOutcome Ctl(const std::vector<std::string>& args) {
-    absl::StatusOr<VagtctlOutcome> run =
-        testing::RunVagtctl(Argv(args), Deadline());
-    EXPECT_TRUE(run.ok()) << run.status();
-    return run.ok() ? *run : VagtctlOutcome{.exit_code = -1, .output = ""};
-  }
-
   // With --json; only what goes to stdout.
   VagtctlOutcome CtlJson(std::vector<std::string> args) {
     args.insert(args.begin(), "--json");
-    absl::StatusOr<VagtctlOutcome> run =
-        testing::RunVagtctl(Argv(args, /*stdout_only=*/true), Deadline());
-    EXPECT_TRUE(run.ok()) << run.status();
-    return run.ok() ? *run : VagtctlOutcome{.exit_code = -1, .output = ""};
+    return RunAs(actor_, args, /*stdout_only=*/true);
   }
 
   // Logs a call from citizen-7f3a on `line` and returns its id.
@@ -96,10 +70,6 @@ class VagtctlAuditTest : public ::testing::Test {
     EXPECT_EQ(receive.exit_code, 0) << receive.output;
     return WordAfter(receive.output, "Call ");
   }
-
-  std::string dir_;
-  std::string address_;
-  std::unique_ptr<ChildProcess> vagtd_;
 };
 
 TEST_F(VagtctlAuditTest, BoardShowsWhoIsResponsibleAndTheOpenCallWithItsRisk) {

@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
 #include "tests/support/vagtctl_process.h"
+#include "tests/support/vagtd_fixture.h"
 #include "tests/support/vagtd_process.h"
 #include "vagt/v1/escalations.pb.h"
 #include "vagt/v1/oncall.pb.h"
@@ -33,46 +34,16 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::vagt::testing::WordAfter;
 
-absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
+using Outcome = testing::VagtctlOutcome;
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
-
-class VagtctlPolicyTest : public ::testing::Test {
+class VagtctlPolicyTest : public testing::VagtdFixture {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/vagtctl-policy-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    absl::StatusOr<testing::RunningVagtd> vagtd =
-        testing::StartVagtd(VAGTD_PATH, dir_ + "/store", Deadline());
-    ASSERT_TRUE(vagtd.ok()) << vagtd.status();
-    vagtd_ = std::move(vagtd->process);
-    address_ = vagtd->address;
-  }
+  VagtctlPolicyTest()
+      : VagtdFixture(VAGTD_PATH, VAGTCTL_PATH, "worker:leder") {}
 
-  void TearDown() override {
-    vagtd_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Outcome Run(const std::vector<std::string>& args, bool stdout_only) {
-    absl::StatusOr<testing::VagtctlOutcome> run =
-        testing::RunVagtctl(testing::VagtctlArgv(VAGTCTL_PATH, "worker:leder",
-                                                 address_, args, stdout_only),
-                            Deadline());
-    EXPECT_TRUE(run.ok()) << run.status();
-    if (!run.ok()) return {.exit_code = -1, .output = ""};
-    return {.exit_code = run->exit_code, .output = run->output};
-  }
-  Outcome Ctl(const std::vector<std::string>& args) {
-    return Run(args, /*stdout_only=*/false);
-  }
   Outcome CtlJson(std::vector<std::string> args) {
     args.insert(args.begin(), "--json");
-    return Run(args, /*stdout_only=*/true);
+    return RunAs(actor_, args, /*stdout_only=*/true);
   }
 
   // Stops vagtd and reads one stream of the store it leaves.
@@ -87,10 +58,6 @@ class VagtctlPolicyTest : public ::testing::Test {
     EXPECT_TRUE(events.ok()) << events.status();
     return events.ok() ? *events : std::vector<v1::EventEnvelope>{};
   }
-
-  std::string dir_;
-  std::string address_;
-  std::unique_ptr<testing::ChildProcess> vagtd_;
 };
 
 TEST_F(VagtctlPolicyTest, ShowsTheBuiltInLadderThenSetsANewVersion) {

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
 #include "tests/support/vagtctl_process.h"
+#include "tests/support/vagtd_fixture.h"
 #include "tests/support/vagtd_process.h"
 
 namespace vagt {
@@ -28,43 +29,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::vagt::testing::WordAfter;
 
-absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
+using Outcome = testing::VagtctlOutcome;
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
-
-class VagtctlRosterTest : public ::testing::Test {
+class VagtctlRosterTest : public testing::VagtdFixture {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/vagtctl-roster-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    absl::StatusOr<testing::RunningVagtd> vagtd =
-        testing::StartVagtd(VAGTD_PATH, dir_ + "/store", Deadline());
-    ASSERT_TRUE(vagtd.ok()) << vagtd.status();
-    vagtd_ = std::move(vagtd->process);
-    address_ = vagtd->address;
-  }
-
-  void TearDown() override {
-    vagtd_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  Outcome Run(const std::vector<std::string>& args, bool stdout_only) {
-    absl::StatusOr<testing::VagtctlOutcome> run =
-        testing::RunVagtctl(testing::VagtctlArgv(VAGTCTL_PATH, "worker:leder",
-                                                 address_, args, stdout_only),
-                            Deadline());
-    EXPECT_TRUE(run.ok()) << run.status();
-    if (!run.ok()) return {.exit_code = -1, .output = ""};
-    return {.exit_code = run->exit_code, .output = run->output};
-  }
-  Outcome Ctl(const std::vector<std::string>& args) {
-    return Run(args, /*stdout_only=*/false);
-  }
+  VagtctlRosterTest()
+      : VagtdFixture(VAGTD_PATH, VAGTCTL_PATH, "worker:leder") {}
 
   std::string WriteFile(const std::string& name, const std::string& text) {
     const std::string path = absl::StrCat(dir_, "/", name);
@@ -80,10 +50,6 @@ class VagtctlRosterTest : public ::testing::Test {
                 "worker:finn+worker:gry", "--weekend",
                 "worker:hans+worker:ida"});
   }
-
-  std::string dir_;
-  std::string address_;
-  std::unique_ptr<testing::ChildProcess> vagtd_;
 };
 
 // The shift lines of `roster show`, without override ids.
@@ -139,9 +105,10 @@ TEST_F(VagtctlRosterTest, SetShowOverrideWhoExportAndImport) {
 
   // The calendar of that week, into another line: the same shifts.
   const Outcome exported =
-      Run({"roster", "export", "--line", "ishoj-bos", "--from",
-           "2026-03-23 00:00", "--to", "2026-03-30 00:00"},
-          /*stdout_only=*/true);
+      RunAs(actor_,
+            {"roster", "export", "--line", "ishoj-bos", "--from",
+             "2026-03-23 00:00", "--to", "2026-03-30 00:00"},
+            /*stdout_only=*/true);
   ASSERT_EQ(exported.exit_code, 0) << exported.output;
   EXPECT_THAT(exported.output, AllOf(HasSubstr("BEGIN:VCALENDAR"),
                                      HasSubstr("SUMMARY:Duty: worker:bo"),
@@ -169,9 +136,10 @@ TEST_F(VagtctlRosterTest, SetShowOverrideWhoExportAndImport) {
       HasSubstr("duty:   worker:anna"));
 
   // --json for scripts.
-  const Outcome json = Run({"--json", "roster", "who", "--line", "ishoj-bos",
-                            "--at", "2026-03-24 23:00"},
-                           /*stdout_only=*/true);
+  const Outcome json = RunAs(actor_,
+                             {"--json", "roster", "who", "--line", "ishoj-bos",
+                              "--at", "2026-03-24 23:00"},
+                             /*stdout_only=*/true);
   EXPECT_THAT(json.output, HasSubstr("\"id\":\"partner:natpartner\""));
 }
 
