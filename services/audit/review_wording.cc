@@ -231,12 +231,11 @@ std::string DescribeOther(const v1::EventPayload& p, const ItemFilter& about) {
     case v1::EventPayload::kEscalationPolicySet:
       return absl::StrCat("Escalation policy of ",
                           Line(p.escalation_policy_set().line_id()), " set (",
-                          p.escalation_policy_set().levels_size(),
-                          " levels)");
+                          p.escalation_policy_set().levels_size(), " levels)");
     case v1::EventPayload::kAlarmRaised: {
       const auto& e = p.alarm_raised();
-      return absl::StrCat("ALARM on ", Line(e.line_id()), ": ",
-                          Label(e.kind()), Colon(e.detail()));
+      return absl::StrCat("ALARM on ", Line(e.line_id()), ": ", Label(e.kind()),
+                          Colon(e.detail()));
     }
     case v1::EventPayload::kCorrectionRecorded: {
       const auto& e = p.correction_recorded();
