@@ -25,6 +25,7 @@
 #include "services/roster/roster_rotation.h"
 #include "services/roster/roster_state.h"
 #include "tests/eventstore/test_store.h"
+#include "tests/services/parties.h"
 
 namespace vagt::services {
 namespace {
@@ -33,19 +34,8 @@ using ::testing::HasSubstr;
 
 constexpr char kLine[] = "ishoj-bos";
 
-v1::Party Worker(const std::string& name) {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_TEAM_WORKER);
-  p.set_id("worker:" + name);
-  return p;
-}
-
-v1::Party Night() {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_NIGHT_PARTNER);
-  p.set_id("partner:natpartner");
-  return p;
-}
+using ::vagt::testing::NightPartner;
+using ::vagt::testing::Worker;
 
 absl::Time Local(int y, int m, int d, int hh, int mm) {
   return ResolveLocal(absl::CivilSecond(y, m, d, hh, mm, 0), DutyTimeZone());
@@ -75,7 +65,7 @@ class CoverageWatchTest : public ::testing::Test {
   void SetStandardRotation() {
     v1::StandardRotation standard;
     *standard.mutable_weekday_worker() = Worker("anna");
-    *standard.mutable_night_partner() = Night();
+    *standard.mutable_night_partner() = NightPartner();
     for (const char* name : {"bo", "dan", "finn", "hans"}) {
       v1::WeekendCover& w = *standard.add_weekends();
       *w.mutable_duty() = Worker(name);
@@ -126,7 +116,7 @@ class CoverageWatchTest : public ::testing::Test {
     v1::LineCoverageTakenBack& t = *p.mutable_line_coverage_taken_back();
     t.set_line_id(kLine);
     t.set_handover_id(handover_id);
-    *t.mutable_night_partner() = Night();
+    *t.mutable_night_partner() = NightPartner();
     *t.mutable_holder() = holder;
     Append("line-ishoj-bos", p);
   }
@@ -212,7 +202,7 @@ TEST_F(CoverageWatchTest, LineNobodyTakesRaisesLineUncoveredOnce) {
 TEST_F(CoverageWatchTest, LineCoveredAsPlannedRaisesNothing) {
   SetStandardRotation();
   clock_.Set(Local(2026, 3, 2, 0, 0));
-  Take(Night());
+  Take(NightPartner());
   CoverageWatch watch(*store_, clock_);
   // Through Monday and Tuesday, the handovers happen on time.
   for (absl::Time t = Local(2026, 3, 2, 0, 0); t < Local(2026, 3, 4, 0, 0);
@@ -223,10 +213,10 @@ TEST_F(CoverageWatchTest, LineCoveredAsPlannedRaisesNothing) {
       TakeBack(absl::StrCat("back-", local.day()), Worker("anna"));
     }
     if (local.hour() == 22 && local.minute() == 0) {
-      Offer(absl::StrCat("eve-", local.day()), Worker("anna"), Night());
+      Offer(absl::StrCat("eve-", local.day()), Worker("anna"), NightPartner());
     }
     if (local.hour() == 22 && local.minute() == 5) {
-      Accept(absl::StrCat("eve-", local.day()), Worker("anna"), Night());
+      Accept(absl::StrCat("eve-", local.day()), Worker("anna"), NightPartner());
     }
     ASSERT_EQ(CheckAt(watch, t), 0) << absl::FormatCivilTime(local);
   }
@@ -237,7 +227,7 @@ TEST_F(CoverageWatchTest, HandoverNotAcceptedTenMinutesAfterItRaisesOnce) {
   SetStandardRotation();
   clock_.Set(Local(2026, 3, 3, 7, 0));
   Take(Worker("anna"));
-  Offer("eve-1", Worker("anna"), Night());  // offered, never accepted
+  Offer("eve-1", Worker("anna"), NightPartner());  // offered, never accepted
   CoverageWatch watch(*store_, clock_);
   EXPECT_EQ(CheckAt(watch, Local(2026, 3, 3, 21, 59)), 0);
   EXPECT_EQ(CheckAt(watch, Local(2026, 3, 3, 22, 9)), 0);
@@ -255,7 +245,7 @@ TEST_F(CoverageWatchTest, HandoverNotAcceptedTenMinutesAfterItRaisesOnce) {
             "worker:anna (offer eve-1 to partner:natpartner pending)");
 
   // Accepted late: over. The next morning's return is due at 07:00.
-  Accept("eve-1", Worker("anna"), Night());
+  Accept("eve-1", Worker("anna"), NightPartner());
   EXPECT_EQ(CheckAt(watch, Local(2026, 3, 3, 22, 40)), 0);
   EXPECT_EQ(CheckAt(watch, Local(2026, 3, 4, 7, 9)), 0);
   EXPECT_EQ(CheckAt(watch, Local(2026, 3, 4, 7, 10)), 1);
@@ -272,7 +262,7 @@ TEST_F(CoverageWatchTest, HandoverNotAcceptedTenMinutesAfterItRaisesOnce) {
 TEST_F(CoverageWatchTest, SpringMorningReturnIsDueAtSevenLocal) {
   SetStandardRotation();
   clock_.Set(Local(2026, 3, 28, 22, 0));
-  Take(Night());
+  Take(NightPartner());
   CoverageWatch watch(*store_, clock_);
   const absl::Time seven = absl::FromCivil(absl::CivilMinute(2026, 3, 29, 5, 0),
                                            absl::UTCTimeZone());

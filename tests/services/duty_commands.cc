@@ -20,20 +20,6 @@ uint64_t PositionOf(const grpc::Status& s, const v1::CommandResult& result,
 
 }  // namespace
 
-v1::Party TeamWorker(const std::string& id) {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_TEAM_WORKER);
-  p.set_id(id);
-  return p;
-}
-
-v1::Party NightPartner(const std::string& id) {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_NIGHT_PARTNER);
-  p.set_id(id);
-  return p;
-}
-
 v1::HandoverItem CitizenToWatch(const std::string& citizen_ref,
                                 const std::string& text) {
   v1::HandoverItem item;

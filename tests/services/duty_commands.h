@@ -20,6 +20,7 @@
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "tests/services/parties.h"
 #include "vagt/v1/calls.grpc.pb.h"
 #include "vagt/v1/citizens.grpc.pb.h"
 #include "vagt/v1/escalations.grpc.pb.h"
@@ -32,9 +33,6 @@ struct Created {
   std::string id;
   uint64_t position = 0;
 };
-
-v1::Party TeamWorker(const std::string& id);
-v1::Party NightPartner(const std::string& id);
 
 // A handover item about a citizen to keep an eye on, with sensitive text.
 v1::HandoverItem CitizenToWatch(const std::string& citizen_ref,

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/roster/coverage_watch.h"
+#include "tests/services/parties.h"
 #include "tests/services/service_test_server.h"
 #include "vagt/v1/lines.grpc.pb.h"
 #include "vagt/v1/oncall.grpc.pb.h"
@@ -26,19 +27,8 @@ using ::vagt::testing::ServiceTestServer;
 constexpr char kLine[] = "ishoj-bos";
 constexpr char kNight[] = "partner:natpartner";
 
-v1::Party Worker(const std::string& name) {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_TEAM_WORKER);
-  p.set_id("worker:" + name);
-  return p;
-}
-
-v1::Party Night() {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_NIGHT_PARTNER);
-  p.set_id(kNight);
-  return p;
-}
+using ::vagt::testing::NightPartner;
+using ::vagt::testing::Worker;
 
 absl::Time Local(int y, int m, int d, int hh, int mm) {
   return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), DutyTimeZone());
@@ -56,7 +46,7 @@ class RosterBoardTest : public ::testing::Test {
     request.mutable_rotation()->set_effective_from("2026-11-02");
     v1::StandardRotation& s = *request.mutable_standard();
     *s.mutable_weekday_worker() = Worker("anna");
-    *s.mutable_night_partner() = Night();
+    *s.mutable_night_partner() = NightPartner();
     for (const char* name : {"bo", "dan", "finn", "hans"}) {
       v1::WeekendCover& w = *s.add_weekends();
       *w.mutable_duty() = Worker(name);
@@ -90,11 +80,11 @@ class RosterBoardTest : public ::testing::Test {
                     .ok());
   }
 
-  std::string OfferToNight() {
+  std::string OfferToNightPartner() {
     v1::OfferHandoverRequest request;
     request.set_request_id("offer");
     request.set_line_id(kLine);
-    *request.mutable_offered_to() = Night();
+    *request.mutable_offered_to() = NightPartner();
     v1::LineHandoverResponse response;
     EXPECT_TRUE(lines_
                     ->OfferHandover(ServiceTestServer::As("worker:anna").get(),
@@ -140,7 +130,7 @@ TEST_F(RosterBoardTest, BoardShowsPlannedNextToActualAcrossTheEveningHandover) {
   EXPECT_TRUE(board.alerts().empty());
 
   server_.clock().Set(Local(2026, 11, 24, 21, 55));
-  const std::string handover = OfferToNight();
+  const std::string handover = OfferToNightPartner();
   server_.clock().Set(Local(2026, 11, 24, 22, 0));
   board = Board();
   EXPECT_EQ(board.planned().duty().id(), kNight);

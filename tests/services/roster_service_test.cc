@@ -13,6 +13,7 @@
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/services/parties.h"
 #include "tests/services/service_test_server.h"
 #include "vagt/v1/roster.grpc.pb.h"
 
@@ -24,12 +25,7 @@ using ::vagt::testing::ServiceTestServer;
 
 constexpr char kLeader[] = "worker:leder";
 
-v1::Party Worker(const std::string& name) {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_TEAM_WORKER);
-  p.set_id("worker:" + name);
-  return p;
-}
+using ::vagt::testing::Worker;
 
 absl::Time Local(int y, int m, int d, int hh, int mm) {
   return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), DutyTimeZone());

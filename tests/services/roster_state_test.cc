@@ -15,25 +15,15 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/roster/roster_rotation.h"
+#include "tests/services/parties.h"
 
 namespace vagt::services {
 namespace {
 
 using ::testing::HasSubstr;
 
-v1::Party Worker(const std::string& name) {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_TEAM_WORKER);
-  p.set_id("worker:" + name);
-  return p;
-}
-
-v1::Party NightPartner() {
-  v1::Party p;
-  p.set_kind(v1::PARTY_KIND_NIGHT_PARTNER);
-  p.set_id("partner:natpartner");
-  return p;
-}
+using ::vagt::testing::NightPartner;
+using ::vagt::testing::Worker;
 
 // Copenhagen local time.
 absl::Time Local(int y, int m, int d, int hh, int mm) {
