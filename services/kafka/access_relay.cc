@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "eventstore/timestamps.h"
+#include "services/kafka/client_config.h"
 #include "vagt/v1/events.pb.h"
 
 namespace vagt::kafka {
@@ -17,21 +18,13 @@ namespace {
 
 using Delivery = std::promise<rd_kafka_resp_err_t>;
 
+// `settings`, then `overrides` (which win).
 absl::StatusOr<rd_kafka_conf_t*> Conf(
-    std::map<std::string, std::string> settings,
-    const std::map<std::string, std::string>& overrides) {
-  for (const auto& [key, value] : overrides) settings[key] = value;
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char error[512];
-  for (const auto& [key, value] : settings) {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error,
-                          sizeof error) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      return absl::InvalidArgumentError(
-          absl::StrCat("kafka setting ", key, ": ", error));
-    }
-  }
-  return conf;
+    KafkaProperties settings,
+    const std::map<std::string, std::string>& overrides,
+    const std::string& what) {
+  settings.insert(settings.end(), overrides.begin(), overrides.end());
+  return NewClientConfig(settings, what);
 }
 
 // Runs on the poller thread; the Delivery is owned by the message.
@@ -54,7 +47,7 @@ absl::StatusOr<std::unique_ptr<KafkaAccessSink>> KafkaAccessSink::Start(
             {"acks", "all"},
             {"linger.ms", "0"},
             {"message.timeout.ms", timeout}},
-           overrides);
+           overrides, "access records: producer");
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_dr_msg_cb(*conf, OnDelivery);
   char error[512];
@@ -65,11 +58,20 @@ absl::StatusOr<std::unique_ptr<KafkaAccessSink>> KafkaAccessSink::Start(
     return absl::UnavailableError(
         absl::StrCat("access records: cannot create the producer: ", error));
   }
-  return std::unique_ptr<KafkaAccessSink>(new KafkaAccessSink(producer, topic));
+  rd_kafka_topic_t* handle =
+      rd_kafka_topic_new(producer, topic.c_str(), nullptr);
+  if (handle == nullptr) {
+    rd_kafka_destroy(producer);
+    return absl::UnavailableError(
+        absl::StrCat("access records: topic ", topic, ": ",
+                     rd_kafka_err2str(rd_kafka_last_error())));
+  }
+  return std::unique_ptr<KafkaAccessSink>(
+      new KafkaAccessSink(producer, handle));
 }
 
-KafkaAccessSink::KafkaAccessSink(rd_kafka_t* producer, std::string topic)
-    : producer_(producer), topic_(std::move(topic)) {
+KafkaAccessSink::KafkaAccessSink(rd_kafka_t* producer, rd_kafka_topic_t* topic)
+    : producer_(producer), topic_(topic) {
   poller_ = std::thread([this] { Poll(); });
 }
 
@@ -77,6 +79,7 @@ KafkaAccessSink::~KafkaAccessSink() {
   stopping_ = true;
   poller_.join();
   rd_kafka_flush(producer_, 5000);
+  rd_kafka_topic_destroy(topic_);
   rd_kafka_destroy(producer_);
 }
 
@@ -99,13 +102,10 @@ absl::Status KafkaAccessSink::Write(const std::string& stream_id,
   auto delivery = std::make_shared<Delivery>();
   std::future<rd_kafka_resp_err_t> delivered = delivery->get_future();
   auto* owned = new std::shared_ptr<Delivery>(delivery);
-  rd_kafka_topic_t* topic =
-      rd_kafka_topic_new(producer_, topic_.c_str(), nullptr);
   const int produced =
-      rd_kafka_produce(topic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+      rd_kafka_produce(topic_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
                        const_cast<char*>(value.data()), value.size(),
                        stream_id.data(), stream_id.size(), owned);
-  rd_kafka_topic_destroy(topic);
   if (produced != 0) {
     delete owned;
     return absl::UnavailableError(
@@ -133,7 +133,7 @@ absl::StatusOr<std::unique_ptr<AccessIntake>> AccessIntake::Start(
             {"group.id", group_id},
             {"enable.auto.commit", "false"},
             {"auto.offset.reset", "earliest"}},
-           overrides);
+           overrides, "access intake: consumer");
   if (!conf.ok()) return conf.status();
   char error[512];
   rd_kafka_t* consumer =

@@ -29,6 +29,7 @@
 #include "services/common/access_log.h"
 
 typedef struct rd_kafka_s rd_kafka_t;
+typedef struct rd_kafka_topic_s rd_kafka_topic_t;
 
 namespace vagt::kafka {
 
@@ -47,11 +48,11 @@ class KafkaAccessSink final : public services::AccessSink {
                      eventstore::NewEvent event) override;
 
  private:
-  KafkaAccessSink(rd_kafka_t* producer, std::string topic);
+  KafkaAccessSink(rd_kafka_t* producer, rd_kafka_topic_t* topic);
   void Poll();
 
   rd_kafka_t* const producer_;
-  const std::string topic_;
+  rd_kafka_topic_t* const topic_;
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };

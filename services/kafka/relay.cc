@@ -15,8 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "eventstore/keys.h"
+#include "eventstore/status_macros.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "services/kafka/client_config.h"
 #include "services/kafka/cloud_events.h"
 
 namespace vagt::kafka {
@@ -39,9 +41,8 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 
 // The properties that make the relay's promises (see relay.h), applied
 // before options.producer_config.
-std::vector<std::pair<std::string, std::string>> ProducerProperties(
-    const RelayOptions& options) {
-  std::vector<std::pair<std::string, std::string>> properties = {
+KafkaProperties ProducerProperties(const RelayOptions& options) {
+  KafkaProperties properties = {
       {"bootstrap.servers", options.bootstrap_servers},
       {"client.id", "vagt-relay"},
       {"enable.idempotence", "true"},
@@ -180,16 +181,10 @@ OutboxRelay::~OutboxRelay() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<OutboxRelay::Producer>>
 OutboxRelay::NewProducer() {
+  ASSIGN_OR_RETURN(
+      rd_kafka_conf_t * conf,
+      NewClientConfig(ProducerProperties(options_), "relay: producer"));
   char error[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (const auto& [name, value] : ProducerProperties(options_)) {
-    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error,
-                          sizeof error) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      return absl::InvalidArgumentError(
-          absl::StrCat("relay: producer property ", name, ": ", error));
-    }
-  }
   rd_kafka_conf_set_opaque(conf, this);
   rd_kafka_conf_set_dr_msg_cb(conf, &OutboxRelay::OnDelivery);
   rd_kafka_conf_set_error_cb(conf, &OutboxRelay::OnError);
