@@ -9,6 +9,7 @@
 #include "projections/audit_projection.h"
 #include "projections/board_projection.h"
 #include "projections/keys.h"
+#include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -39,10 +40,12 @@ rocksdb::Options DbOptions() {
   options.create_if_missing = true;
   options.max_background_jobs = 2;
   options.write_buffer_size = 64 << 20;
+  options.compression = rocksdb::kLZ4Compression;
   options.memtable_insert_with_hint_prefix_extractor =
       std::make_shared<InsertHint>();
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.checksum = rocksdb::kXXH3;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
 }
@@ -57,10 +60,12 @@ std::string FormatText() { return absl::StrCat(keys::kFormatVersion); }
 
 }  // namespace
 
-ProjectionRunner::ProjectionRunner(std::unique_ptr<rocksdb::DB> db,
+ProjectionRunner::ProjectionRunner(std::string path,
+                                   std::unique_ptr<rocksdb::DB> db,
                                    std::unique_ptr<EventFeed> feed,
                                    RunnerOptions options)
-    : db_(std::move(db)),
+    : path_(std::move(path)),
+      db_(std::move(db)),
       feed_(std::move(feed)),
       options_(options),
       router_(db_.get()),
@@ -76,14 +81,16 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
   rocksdb::Status s = rocksdb::DB::Open(DbOptions(), path, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open ", path));
   std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(
-      std::unique_ptr<rocksdb::DB>(raw), std::move(feed), options));
+      path, std::unique_ptr<rocksdb::DB>(raw), std::move(feed), options));
   std::string format;
   s = raw->Get(rocksdb::ReadOptions(), keys::kFormat, &format);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the format");
   if (options.rebuild || format != FormatText()) {
     RETURN_IF_ERROR(runner->Rebuild());
+  } else {
+    RETURN_IF_ERROR(runner->LoadProgress());
+    runner->MaybeStartBulk();
   }
-  RETURN_IF_ERROR(runner->LoadProgress());
   return runner;
 }
 
@@ -105,20 +112,67 @@ absl::Status ProjectionRunner::Rebuild() {
   const bool was_running = thread_.joinable();
   Stop();
   Discard();
-  rocksdb::WriteBatch batch;
-  batch.DeleteRange("", EndOfKeys()).PermitUncheckedError();
-  batch.Put(keys::kFormat, FormatText()).PermitUncheckedError();
-  rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) return FromRocks(s, "wiping for a rebuild");
+  bulk_.reset();
+  RETURN_IF_ERROR(Wipe());
   RETURN_IF_ERROR(LoadProgress());
+  MaybeStartBulk();
   if (was_running) Start();
   return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::Wipe() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToFirst();
+  const bool empty = !it->Valid() ||
+                     (it->key() == keys::kFormat && (it->Next(), !it->Valid()));
+  if (!it->status().ok()) return FromRocks(it->status(), "reading for a wipe");
+  it.reset();
+  rocksdb::WriteBatch batch;
+  if (!empty) batch.DeleteRange("", EndOfKeys()).PermitUncheckedError();
+  batch.Put(keys::kFormat, FormatText()).PermitUncheckedError();
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  rocksdb::Status s = db_->Write(synced, &batch);
+  if (!s.ok()) return FromRocks(s, "wiping for a rebuild");
+  if (empty) return absl::OkStatus();
+  // The old state is deleted for good; now give its files back, so that the
+  // bulk load's files land on the bottom level instead of above the
+  // deletion.
+  const rocksdb::Slice end(EndOfKeys());
+  s = rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(),
+                                  nullptr, &end);
+  if (!s.ok()) return FromRocks(s, "deleting the old files");
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  s = db_->CompactRange(compact, nullptr, nullptr);
+  if (!s.ok()) return FromRocks(s, "compacting the wiped database");
+  return absl::OkStatus();
+}
+
+void ProjectionRunner::MaybeStartBulk() {
+  if (options_.bulk_chunk_bytes == 0 || !cursor_.empty() ||
+      AppliedPosition() != 0) {
+    return;
+  }
+  bulk_ =
+      Bulk{.loader = std::make_unique<BulkLoader>(
+               db_.get(), path_ + "/bulk-load",
+               std::vector<std::string>{keys::kEventPrefix, keys::kTimePrefix}),
+           .cursor = cursor_,
+           .position = 0};
 }
 
 void ProjectionRunner::Discard() {
   router_.Discard();
   heads_.Discard();
   for (auto& p : projections_) p->Discard();
+  if (bulk_.has_value()) {
+    bulk_->loader->Discard();
+    bulk_->cursor = cursor_;
+    bulk_->position = AppliedPosition();
+  }
 }
 
 absl::StatusOr<uint64_t> ProjectionRunner::Step(absl::Time deadline) {
@@ -128,11 +182,16 @@ absl::StatusOr<uint64_t> ProjectionRunner::Step(absl::Time deadline) {
 
 absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyBatch(
     absl::Time deadline) {
+  const std::string& after = bulk_.has_value() ? bulk_->cursor : cursor_;
   ASSIGN_OR_RETURN(FeedBatch fed,
-                   feed_->Next(cursor_, options_.batch_events, deadline));
-  if (fed.events.empty() && fed.cursor == cursor_) return BatchOutcome{};
+                   feed_->Next(after, options_.batch_events, deadline));
+  const bool caught_up = fed.events.size() < options_.batch_events;
+  if (fed.events.empty() && fed.cursor == after) {
+    if (bulk_.has_value()) RETURN_IF_ERROR(EndBulk());
+    return BatchOutcome{};
+  }
   rocksdb::WriteBatch batch;
-  uint64_t position = AppliedPosition();
+  uint64_t position = bulk_.has_value() ? bulk_->position : AppliedPosition();
   uint64_t applied = 0;
   absl::Status status;
   for (const v1::EventEnvelope& event : fed.events) {
@@ -169,20 +228,31 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyBatch(
     Discard();
     return status;
   }
-  RETURN_IF_ERROR(Commit(batch, fed.cursor, position));
+  if (bulk_.has_value()) {
+    RETURN_IF_ERROR(
+        AddToBulk(batch, std::move(fed.cursor), position, caught_up));
+  } else {
+    RETURN_IF_ERROR(Commit(batch, fed.cursor, position));
+  }
   return BatchOutcome{
       .delivered = fed.events.size(), .applied = applied, .progressed = true};
 }
 
-absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
-                                      const std::string& cursor,
-                                      uint64_t position) {
+void ProjectionRunner::FlushState(rocksdb::WriteBatch& batch,
+                                  const std::string& cursor,
+                                  uint64_t position) {
   router_.Flush(batch);
   heads_.Flush(batch);
   for (auto& p : projections_) p->Flush(batch);
   batch.Put(keys::kCursor, cursor).PermitUncheckedError();
   batch.Put(keys::kPosition, keys::BigEndian64(position))
       .PermitUncheckedError();
+}
+
+absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
+                                      const std::string& cursor,
+                                      uint64_t position) {
+  FlushState(batch, cursor, position);
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) {
     Discard();
@@ -191,6 +261,47 @@ absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
   cursor_ = cursor;
   absl::MutexLock lock(&mu_);
   applied_position_ = position;
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::AddToBulk(rocksdb::WriteBatch& batch,
+                                         std::string cursor, uint64_t position,
+                                         bool caught_up) {
+  if (absl::Status s = bulk_->loader->Add(batch); !s.ok()) {
+    Discard();
+    return s;
+  }
+  bulk_->cursor = std::move(cursor);
+  bulk_->position = position;
+  if (caught_up) return EndBulk();
+  if (bulk_->loader->held_bytes() >= options_.bulk_chunk_bytes) {
+    return IngestBulk();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::EndBulk() {
+  if (!bulk_->loader->empty() || bulk_->cursor != cursor_) {
+    RETURN_IF_ERROR(IngestBulk());
+  }
+  bulk_.reset();
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::IngestBulk() {
+  // The chunk's kept state and cursor go into its last file set, so that
+  // ingesting it commits it whole.
+  rocksdb::WriteBatch state;
+  FlushState(state, bulk_->cursor, bulk_->position);
+  absl::Status s = bulk_->loader->Add(state);
+  if (s.ok()) s = bulk_->loader->Ingest();
+  if (!s.ok()) {
+    Discard();
+    return s;
+  }
+  cursor_ = bulk_->cursor;
+  absl::MutexLock lock(&mu_);
+  applied_position_ = bulk_->position;
   return absl::OkStatus();
 }
 

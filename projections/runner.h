@@ -13,6 +13,13 @@
 //   batches, never half of one, and the runner resumes at the stored cursor.
 //   The WAL is not synced: projections are derived, and a lost tail is
 //   applied again from the log.
+// - Catching up into an empty database (a rebuild, a first start) is a bulk
+//   load (bulk_load.h): batches are applied as usual, but their writes are
+//   gathered and ingested as sorted files, one chunk at a time, the cursor
+//   and the state of the chunk's last batch in the same ingestion. A crash
+//   loses at most the chunk being gathered. Once the feed is caught up (a
+//   batch shorter than asked for) every batch is written as above. Both ways
+//   give the same database, key for key.
 // - An event at or below the version already applied for its stream is
 //   skipped (a feed may redeliver); a version beyond the next one stops the
 //   runner with DATA_LOSS (a feed must not skip).
@@ -24,6 +31,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "projections/bulk_load.h"
 #include "projections/event_feed.h"
 #include "projections/line_router.h"
 #include "projections/projection.h"
@@ -46,6 +55,9 @@ struct RunnerOptions {
   size_t batch_events = 2000;
   // Wipe the database and start from the beginning of the feed.
   bool rebuild = false;
+  // Catching up into an empty database, ingest a chunk when this many bytes
+  // are held in memory (see bulk_load.h); 0 writes batch by batch instead.
+  size_t bulk_chunk_bytes = size_t{256} << 20;
 };
 
 class ProjectionRunner {
@@ -70,7 +82,8 @@ class ProjectionRunner {
   // beginning of the feed (restarting the thread if it ran).
   absl::Status Rebuild();
 
-  // The database, for readers. Valid as long as the runner.
+  // The database, for readers. Valid as long as the runner. Empty until a
+  // bulk load ingests its first chunk.
   rocksdb::DB& db() { return *db_; }
   // The global position of the last applied event (0 before any).
   uint64_t AppliedPosition() const;
@@ -82,7 +95,7 @@ class ProjectionRunner {
   absl::Status status() const;
 
  private:
-  ProjectionRunner(std::unique_ptr<rocksdb::DB> db,
+  ProjectionRunner(std::string path, std::unique_ptr<rocksdb::DB> db,
                    std::unique_ptr<EventFeed> feed, RunnerOptions options);
   // What one batch from the feed did.
   struct BatchOutcome {
@@ -92,12 +105,29 @@ class ProjectionRunner {
   };
   absl::StatusOr<BatchOutcome> ApplyBatch(absl::Time deadline);
   absl::Status LoadProgress();
+  // Empties the database (with an fsync'd write: a crash leaves the old
+  // state or none) and gives the files back.
+  absl::Status Wipe();
+  // Bulk-loads from here if nothing was ever applied.
+  void MaybeStartBulk();
+  // Writes the kept state, the cursor and the position into `batch`.
+  void FlushState(rocksdb::WriteBatch& batch, const std::string& cursor,
+                  uint64_t position);
   absl::Status Commit(rocksdb::WriteBatch& batch, const std::string& cursor,
                       uint64_t position);
+  // Takes a batch into the bulk load; ingests the chunk when it is full, or
+  // ends the bulk load when `caught_up`.
+  absl::Status AddToBulk(rocksdb::WriteBatch& batch, std::string cursor,
+                         uint64_t position, bool caught_up);
+  // Ingests the chunk (with the kept state and the cursor).
+  absl::Status IngestBulk();
+  // Ingests what is left and writes batch by batch from now on.
+  absl::Status EndBulk();
   void Discard();
   void Loop();
   void Stop();
 
+  const std::string path_;
   const std::unique_ptr<rocksdb::DB> db_;
   const std::unique_ptr<EventFeed> feed_;
   const RunnerOptions options_;
@@ -105,6 +135,15 @@ class ProjectionRunner {
   StateCache heads_;
   std::vector<std::unique_ptr<Projection>> projections_;
   std::string cursor_;  // the feed's cursor after the last committed batch
+
+  // While bulk loading: the loader, and the cursor and position after the
+  // last batch it took (committed when its chunk is ingested).
+  struct Bulk {
+    std::unique_ptr<BulkLoader> loader;
+    std::string cursor;
+    uint64_t position = 0;
+  };
+  std::optional<Bulk> bulk_;
 
   mutable absl::Mutex mu_;
   uint64_t applied_position_ ABSL_GUARDED_BY(mu_) = 0;

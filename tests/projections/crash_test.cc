@@ -3,10 +3,13 @@
 // with SIGKILL mid-way, several times. Each restart resumes at the cursor
 // stored with the last committed batch (nothing committed is lost, nothing
 // is applied twice); the last run finishes, and its database equals a
-// rebuild from position 0, key by key.
+// rebuild from position 0, key by key. Run twice: writing batch by batch,
+// and bulk loading in small chunks (a chunk commits many batches at once, by
+// ingesting files; the runs after the first chunk write batch by batch).
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -66,16 +69,22 @@ bool Parse(const std::string& line, Said* out) {
   return absl::SimpleAtoi(fields[1], &out->position);
 }
 
-class ProjectionCrash : public ::testing::Test {
+// RunnerOptions::bulk_chunk_bytes: 0 (batch by batch), or chunks of some
+// hundred events.
+class ProjectionCrash : public ::testing::TestWithParam<size_t> {
  protected:
+  bool bulk() const { return GetParam() != 0; }
+  // How far one commit may move the position.
+  uint64_t max_commit() const { return bulk() ? events_stored_ : kBatchEvents; }
+
   // Starts the child and checks where it resumes: at the last batch it
   // reported committed, or at most one batch later (committed, killed before
   // it said so); at the cursor that stands for that position.
   void StartChild(std::unique_ptr<ChildProcess>* child) {
     ASSERT_OK_AND_ASSIGN(
-        *child,
-        ChildProcess::Start({VAGT_PROJECTION_CHILD, store_path_,
-                             projections_path_, absl::StrCat(kBatchEvents)}));
+        *child, ChildProcess::Start(
+                    {VAGT_PROJECTION_CHILD, store_path_, projections_path_,
+                     absl::StrCat(kBatchEvents), absl::StrCat(GetParam())}));
     absl::StatusOr<std::string> line =
         (*child)->ReadLine(absl::Now() + kChildDeadline);
     ASSERT_OK(line);
@@ -83,7 +92,7 @@ class ProjectionCrash : public ::testing::Test {
     ASSERT_TRUE(Parse(*line, &start) && start.word == "start")
         << "child said: " << *line;
     EXPECT_GE(start.position, last_reported_) << "a committed batch is lost";
-    EXPECT_LE(start.position, last_reported_ + kBatchEvents);
+    EXPECT_LE(start.position, last_reported_ + max_commit());
     if (start.position == 0) {
       EXPECT_EQ(last_reported_, 0u);
     } else {
@@ -114,7 +123,9 @@ class ProjectionCrash : public ::testing::Test {
       } else {
         ASSERT_EQ(said.word, "applied") << "child said: " << *line;
         ASSERT_GT(said.position, last_reported_);
-        ASSERT_LE(said.position, last_reported_ + kBatchEvents);
+        ASSERT_LE(said.position, last_reported_ + max_commit());
+        largest_commit_ =
+            std::max(largest_commit_, said.position - last_reported_);
       }
       last_reported_ = said.position;
       if (++heard == kill_after) {
@@ -141,11 +152,12 @@ class ProjectionCrash : public ::testing::Test {
   uint64_t events_stored_ = 0;
   uint64_t last_reported_ = 0;    // the last position the child reported
   std::vector<uint64_t> starts_;  // where each run of the child started
+  uint64_t largest_commit_ = 0;   // the most one "applied" moved
   bool done_ = false;
 };
 
-TEST_F(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
-  SCOPED_TRACE(absl::StrCat("seed ", kSeed));
+TEST_P(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
+  SCOPED_TRACE(absl::StrCat("seed ", kSeed, ", bulk chunk bytes ", GetParam()));
   {
     FakeClock clock(absl::FromUnixSeconds(1'795'000'000));
     ASSERT_OK_AND_ASSIGN(UnsyncedStore s,
@@ -173,9 +185,17 @@ TEST_F(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
     ASSERT_TRUE(done_);
   }
 
-  std::printf("%d kills; the runs started at %s of %llu events\n", kills,
-              absl::StrJoin(starts_, ", ").c_str(),
-              static_cast<unsigned long long>(events_stored_));
+  std::printf(
+      "%d kills; the runs started at %s of %llu events; the largest commit "
+      "was %llu events\n",
+      kills, absl::StrJoin(starts_, ", ").c_str(),
+      static_cast<unsigned long long>(events_stored_),
+      static_cast<unsigned long long>(largest_commit_));
+  if (bulk()) {
+    // The bulk load ran, in chunks of several batches but not in one piece.
+    EXPECT_GT(largest_commit_, kBatchEvents);
+    EXPECT_LT(largest_commit_, events_stored_ / 10);
+  }
 
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<eventstore::EventStore> store,
                        OpenStoreAt(store_path_));
@@ -194,6 +214,13 @@ TEST_F(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
   ASSERT_OK(rebuilt->CatchUp());
   EXPECT_TRUE(SameDatabase(survivor->db(), rebuilt->db()));
 }
+
+INSTANTIATE_TEST_SUITE_P(BatchByBatchAndBulk, ProjectionCrash,
+                         ::testing::Values(size_t{0}, size_t{16} << 10),
+                         [](const ::testing::TestParamInfo<size_t>& param) {
+                           return param.param == 0 ? std::string("BatchByBatch")
+                                                   : std::string("BulkLoad");
+                         });
 
 }  // namespace
 }  // namespace vagt::projections

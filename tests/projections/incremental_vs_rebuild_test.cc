@@ -45,17 +45,25 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> OpenRunner(
                                 options);
 }
 
-// Rebuilds from position 0 into a new database at `path` and expects it to
-// equal `live`'s.
+// Rebuilds from position 0 into new databases under `path` and expects each
+// to equal `live`'s: bulk loaded in one chunk (the default), in chunks of a
+// few dozen events (each chunk's files overlapping the earlier chunks'), and
+// written batch by batch.
 void ExpectEqualsRebuild(ProjectionRunner& live,
                          const eventstore::EventStore& store,
                          const std::string& path) {
   ASSERT_EQ(live.AppliedPosition(), store.LastPosition());
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<ProjectionRunner> rebuilt,
-                       OpenRunner(path, store, {.rebuild = true}));
-  ASSERT_OK_AND_ASSIGN(uint64_t applied, rebuilt->CatchUp());
-  EXPECT_EQ(applied, store.LastPosition());
-  EXPECT_TRUE(SameDatabase(live.db(), rebuilt->db()));
+  for (const size_t chunk_bytes :
+       {RunnerOptions().bulk_chunk_bytes, size_t{4} << 10, size_t{0}}) {
+    SCOPED_TRACE(absl::StrCat("bulk chunk bytes ", chunk_bytes));
+    ASSERT_OK_AND_ASSIGN(
+        std::unique_ptr<ProjectionRunner> rebuilt,
+        OpenRunner(absl::StrCat(path, "-", chunk_bytes), store,
+                   {.rebuild = true, .bulk_chunk_bytes = chunk_bytes}));
+    ASSERT_OK_AND_ASSIGN(uint64_t applied, rebuilt->CatchUp());
+    EXPECT_EQ(applied, store.LastPosition());
+    EXPECT_TRUE(SameDatabase(live.db(), rebuilt->db()));
+  }
 }
 
 // A feed that, like a Kafka consumer after a rebalance, sometimes hands out

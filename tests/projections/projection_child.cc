@@ -1,16 +1,19 @@
 // The victim of projections_crash_test: opens the event store at argv[1]
 // and the projection database at argv[2], and catches up batch by batch
-// (argv[3] events at most per batch) until it is killed or done. It writes
-// to stdout, each line in one write(2) (whole or not at all):
+// (argv[3] events at most per batch; argv[4] is RunnerOptions::
+// bulk_chunk_bytes) until it is killed or done. It writes to stdout, each
+// line in one write(2) (whole or not at all):
 //
 //   start <applied position> <stored cursor>   after opening the runner
-//   applied <position>                         after each committed batch
+//   applied <position>                         after each commit (a batch,
+//                                              or a bulk load's chunk)
 //   done <position>                            once caught up; then exits 0
 //
 // A "applied" line is written only after its batch is committed, so the
 // parent knows that the database holds at least that much.
 //
 // Usage: projection_child <store path> <projections path> <batch events>
+//                         <bulk chunk bytes>
 #include <unistd.h>
 
 #include <cstdio>
@@ -41,7 +44,7 @@ int Fail(const absl::Status& status) {
 }
 
 int Run(const std::string& store_path, const std::string& projections_path,
-        size_t batch_events) {
+        size_t batch_events, size_t bulk_chunk_bytes) {
   eventstore::Options options;
   options.path = store_path;
   options.create_if_missing = false;
@@ -49,9 +52,9 @@ int Run(const std::string& store_path, const std::string& projections_path,
       eventstore::EventStore::Open(std::move(options));
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<std::unique_ptr<ProjectionRunner>> runner =
-      ProjectionRunner::Open(projections_path,
-                             std::make_unique<StoreFeed>(**store),
-                             {.batch_events = batch_events});
+      ProjectionRunner::Open(
+          projections_path, std::make_unique<StoreFeed>(**store),
+          {.batch_events = batch_events, .bulk_chunk_bytes = bulk_chunk_bytes});
   if (!runner.ok()) return Fail(runner.status());
   std::string cursor;
   rocksdb::Status s =
@@ -60,11 +63,15 @@ int Run(const std::string& store_path, const std::string& projections_path,
     return Fail(absl::InternalError(s.ToString()));
   Say(absl::StrCat("start ", (*runner)->AppliedPosition(), " ",
                    cursor.empty() ? "-" : cursor));
+  uint64_t said = (*runner)->AppliedPosition();
   while (true) {
     absl::StatusOr<uint64_t> n = (*runner)->Step(absl::InfinitePast());
     if (!n.ok()) return Fail(n.status());
     if (*n == 0) break;
-    Say(absl::StrCat("applied ", (*runner)->AppliedPosition()));
+    // A bulk load commits a chunk of many batches at once.
+    if ((*runner)->AppliedPosition() == said) continue;
+    said = (*runner)->AppliedPosition();
+    Say(absl::StrCat("applied ", said));
   }
   Say(absl::StrCat("done ", (*runner)->AppliedPosition()));
   return 0;
@@ -75,12 +82,14 @@ int Run(const std::string& store_path, const std::string& projections_path,
 
 int main(int argc, char** argv) {
   size_t batch_events = 0;
-  if (argc != 4 || !absl::SimpleAtoi(argv[3], &batch_events) ||
-      batch_events == 0) {
+  size_t bulk_chunk_bytes = 0;
+  if (argc != 5 || !absl::SimpleAtoi(argv[3], &batch_events) ||
+      batch_events == 0 || !absl::SimpleAtoi(argv[4], &bulk_chunk_bytes)) {
     std::fprintf(stderr,
                  "usage: projection_child <store path> <projections path> "
-                 "<batch events>\n");
+                 "<batch events> <bulk chunk bytes>\n");
     return 2;
   }
-  return vagt::projections::Run(argv[1], argv[2], batch_events);
+  return vagt::projections::Run(argv[1], argv[2], batch_events,
+                                bulk_chunk_bytes);
 }

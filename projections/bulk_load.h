@@ -1,0 +1,108 @@
+// BulkLoader: the writes of a rebuild, turned into sorted SST files and
+// ingested into the projection database in one step per chunk, instead of
+// key by key through the memtable, its flushes and the compactions after
+// them (most of a rebuild's CPU time when it went that way).
+//
+//   BulkLoader loader(db, dir, {"e/", "t/"});
+//   RETURN_IF_ERROR(loader.Add(batch));   // for each batch: its Puts
+//   RETURN_IF_ERROR(loader.Ingest());     // everything added, atomically
+//
+// Keys fall into groups (keys::InsertHintPrefix). The groups named as
+// streamed must arrive in strictly ascending key order (the event copies
+// and the time index: positions and record times only grow); they go
+// straight into SST files of their own and are not held in memory. Every
+// other group is held in memory until Ingest(): a group whose keys came in
+// ascending order is written as it is, any other group is sorted, the last
+// write of a key winning (as in a WriteBatch).
+//
+// Invariants:
+// - Ingest() is all or nothing: every file of the chunk is added in one
+//   IngestExternalFile, which RocksDB records in one manifest edit. Whatever
+//   the chunk carries (the runner's cursor with it) is there after a crash,
+//   or none of it is.
+// - The files of one chunk never overlap each other: a streamed group's
+//   files hold its keys only, and the held groups are written in key order,
+//   starting a new file at each streamed group between them. Each file
+//   therefore goes to the lowest level it does not overlap: into an empty
+//   database, the bottom one, with no compaction to follow.
+// - Only Puts are taken; a batch with any other record is refused.
+#ifndef VAGT_PROJECTIONS_BULK_LOAD_H_
+#define VAGT_PROJECTIONS_BULK_LOAD_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "rocksdb/db.h"
+#include "rocksdb/sst_file_writer.h"
+#include "rocksdb/write_batch.h"
+
+namespace vagt::projections {
+
+class BulkLoader {
+ public:
+  // Writes its files in `dir` (created; emptied first), which must be on
+  // the database's file system (ingestion moves them by hard link) and not
+  // the database directory itself. `db` must outlive the loader.
+  BulkLoader(rocksdb::DB* db, std::string dir,
+             std::vector<std::string> streamed_groups);
+  ~BulkLoader();  // Discards what was not ingested.
+
+  // Takes the Puts of `batch`. On an error nothing of `batch` is taken, but
+  // the loader must be Discard()ed before more is added.
+  absl::Status Add(const rocksdb::WriteBatch& batch);
+
+  // Bytes held in memory (the held groups), to bound a chunk.
+  size_t held_bytes() const { return held_bytes_; }
+  // Whether anything was added since the last Ingest() or Discard().
+  bool empty() const { return empty_; }
+
+  // Writes the rest of the chunk and ingests all its files at once.
+  absl::Status Ingest();
+  // Forgets everything added since the last Ingest() and deletes its files.
+  void Discard();
+
+ private:
+  class Taker;
+  // A held group: its records (u32 suffix length, suffix, u32 value length,
+  // value) in the order they came.
+  struct Run {
+    std::string records;
+    std::string last_key;
+    bool ascending = true;
+  };
+  // A streamed group: the file being written and the ones finished.
+  struct Stream {
+    std::unique_ptr<rocksdb::SstFileWriter> writer;
+    std::string last_key;
+    bool any = false;
+  };
+
+  absl::Status Put(std::string_view key, std::string_view value);
+  absl::Status PutStreamed(Stream& stream, std::string_view key,
+                           std::string_view value);
+  // Opens a new file for `writer`.
+  absl::Status OpenFile(rocksdb::SstFileWriter& writer);
+  absl::Status FinishFile(rocksdb::SstFileWriter& writer);
+  absl::Status WriteHeld();
+  void Reset();
+
+  rocksdb::DB* const db_;
+  const rocksdb::Options options_;
+  const std::string dir_;
+  const std::vector<std::string> streamed_groups_;
+  absl::flat_hash_map<std::string, Stream> streams_;
+  absl::flat_hash_map<std::string, Run> runs_;
+  std::vector<std::string> files_;  // finished, for this chunk
+  uint64_t next_file_ = 0;
+  size_t held_bytes_ = 0;
+  bool empty_ = true;
+};
+
+}  // namespace vagt::projections
+
+#endif  // VAGT_PROJECTIONS_BULK_LOAD_H_
