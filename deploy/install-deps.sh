@@ -15,6 +15,7 @@ packages=(
   libcli11-dev
   libkainjow-mustache-dev
   libical-dev
+  libjemalloc-dev
   kcat
 )
 if [[ "${1:-}" == "--bench" ]]; then
