@@ -13,14 +13,18 @@
 namespace vagt::projections {
 namespace {
 
+// Batches queued for the loader's thread at most.
+constexpr size_t kMaxQueued = 4;
+
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return absl::UnavailableError(absl::StrCat(
       "projections: bulk load: ", std::string(what), ": ", s.ToString()));
 }
 
-void AppendLength(std::string& out, size_t n) {
-  const auto v = static_cast<uint32_t>(n);
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+void AppendField(std::string& out, std::string_view field) {
+  const auto n = static_cast<uint32_t>(field.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(field);
 }
 
 std::string_view TakeField(std::string_view& in) {
@@ -108,18 +112,81 @@ BulkLoader::BulkLoader(rocksdb::DB* db, std::string dir,
       options_(db->GetOptions()),
       dir_(std::move(dir)),
       streamed_groups_(std::move(streamed_groups)) {
-  for (const std::string& group : streamed_groups_) streams_[group];
+  for (size_t i = 0; i < streamed_groups_.size(); ++i) {
+    streams_.emplace(
+        streamed_groups_[i],
+        Stream{.files =
+                   SstFiles(db_, options_, absl::StrCat(dir_, "/s", i, "-"))});
+  }
+  Reset();
+  thread_ = std::thread([this] { Work(); });
+}
+
+BulkLoader::~BulkLoader() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
   Reset();
 }
 
-BulkLoader::~BulkLoader() { Discard(); }
+absl::Status BulkLoader::Add(rocksdb::WriteBatch batch) {
+  if (batch.Count() > 0) empty_ = false;
+  absl::MutexLock lock(&mu_);
+  // A few batches wait at most: the caller is held back rather than the
+  // memory growing.
+  auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return queue_.size() < kMaxQueued || !status_.ok();
+  };
+  mu_.Await(absl::Condition(&room));
+  if (!status_.ok()) return status_;
+  queue_.push_back(std::move(batch));
+  return absl::OkStatus();
+}
 
-absl::Status BulkLoader::Add(const rocksdb::WriteBatch& batch) {
+size_t BulkLoader::held_bytes() const {
+  absl::MutexLock lock(&mu_);
+  return held_bytes_;
+}
+
+void BulkLoader::Work() {
+  absl::MutexLock lock(&mu_);
+  auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !queue_.empty() || stopping_;
+  };
+  while (true) {
+    mu_.Await(absl::Condition(&ready));
+    if (stopping_) return;
+    rocksdb::WriteBatch batch = std::move(queue_.front());
+    queue_.pop_front();
+    taking_ = true;
+    mu_.Unlock();
+    absl::Status status = Take(batch);
+    batch.Clear();  // freed here, not in the caller's thread
+    mu_.Lock();
+    taking_ = false;
+    held_bytes_ = taken_bytes_;
+    if (!status.ok() && status_.ok()) status_ = status;
+    // After an error the rest is dropped: Discard() follows.
+    if (!status_.ok()) queue_.clear();
+  }
+}
+
+absl::Status BulkLoader::Drain() {
+  absl::MutexLock lock(&mu_);
+  auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return queue_.empty() && !taking_;
+  };
+  mu_.Await(absl::Condition(&drained));
+  return status_;
+}
+
+absl::Status BulkLoader::Take(const rocksdb::WriteBatch& batch) {
   Taker taker(*this);
   rocksdb::Status s = batch.Iterate(&taker);
   RETURN_IF_ERROR(taker.status());
   if (!s.ok()) return FromRocks(s, "reading a batch");
-  if (batch.Count() > 0) empty_ = false;
   return absl::OkStatus();
 }
 
@@ -132,20 +199,17 @@ absl::Status BulkLoader::Put(std::string_view key, std::string_view value) {
   auto it = runs_.find(lookup);
   if (it == runs_.end()) {
     it = runs_.emplace(std::string(group), Run{}).first;
-    held_bytes_ += group.size() + sizeof(Run);
+    taken_bytes_ += group.size() + sizeof(Run);
   }
   Run& run = it->second;
-  const std::string_view suffix = key.substr(group.size());
   if (run.ascending && !run.records.empty() && key <= run.last_key) {
     run.ascending = false;
   }
   if (run.ascending) run.last_key.assign(key);
   const size_t before = run.records.size();
-  AppendLength(run.records, suffix.size());
-  run.records.append(suffix);
-  AppendLength(run.records, value.size());
-  run.records.append(value);
-  held_bytes_ += run.records.size() - before;
+  AppendField(run.records, key.substr(group.size()));
+  AppendField(run.records, value);
+  taken_bytes_ += run.records.size() - before;
   return absl::OkStatus();
 }
 
@@ -157,101 +221,107 @@ absl::Status BulkLoader::PutStreamed(Stream& stream, std::string_view key,
         std::string(keys::InsertHintPrefix(key)),
         "' do not ascend (the feed's record times or positions went back)"));
   }
-  if (stream.writer != nullptr &&
-      stream.writer->FileSize() >= options_.target_file_size_base) {
-    RETURN_IF_ERROR(FinishFile(*stream.writer));
-    stream.writer.reset();
-  }
-  if (stream.writer == nullptr) {
-    stream.writer = std::make_unique<rocksdb::SstFileWriter>(
-        rocksdb::EnvOptions(), options_, db_->DefaultColumnFamily());
-    RETURN_IF_ERROR(OpenFile(*stream.writer));
-  }
-  rocksdb::Status s = stream.writer->Put(key, value);
-  if (!s.ok()) return FromRocks(s, "writing a file");
+  RETURN_IF_ERROR(stream.files.Put(key, value));
   stream.last_key.assign(key);
   stream.any = true;
   return absl::OkStatus();
 }
 
-absl::Status BulkLoader::OpenFile(rocksdb::SstFileWriter& writer) {
-  const std::string path = absl::StrCat(dir_, "/", next_file_++, ".sst");
-  rocksdb::Status s = writer.Open(path);
-  if (!s.ok()) return FromRocks(s, "opening a file");
-  files_.push_back(path);
-  return absl::OkStatus();
-}
-
-absl::Status BulkLoader::FinishFile(rocksdb::SstFileWriter& writer) {
-  rocksdb::Status s = writer.Finish();
-  if (!s.ok()) return FromRocks(s, "finishing a file");
-  return absl::OkStatus();
-}
-
-absl::Status BulkLoader::WriteHeld() {
-  std::vector<const std::string*> groups;
-  groups.reserve(runs_.size());
-  for (const auto& [group, run] : runs_) groups.push_back(&group);
-  std::sort(groups.begin(), groups.end(),
-            [](const std::string* a, const std::string* b) { return *a < *b; });
-  std::unique_ptr<rocksdb::SstFileWriter> writer;
+absl::Status BulkLoader::WriteGroups(std::span<const std::string* const> groups,
+                                     std::string prefix,
+                                     std::vector<std::string>* paths) const {
+  SstFiles files(db_, options_, std::move(prefix));
   size_t streamed_below = 0;  // of the streamed groups, those before `group`
   std::string key;
   for (const std::string* group : groups) {
     const size_t below = static_cast<size_t>(
         std::count_if(streamed_groups_.begin(), streamed_groups_.end(),
                       [&](const std::string& s) { return s < *group; }));
-    // A streamed group's files lie between the last group and this one, or
-    // the file is full: start another.
-    if (writer != nullptr &&
-        (below != streamed_below ||
-         writer->FileSize() >= options_.target_file_size_base)) {
-      RETURN_IF_ERROR(FinishFile(*writer));
-      writer.reset();
-    }
+    // A streamed group's files lie between the last group and this one.
+    if (below != streamed_below) RETURN_IF_ERROR(files.Close());
     streamed_below = below;
-    if (writer == nullptr) {
-      writer = std::make_unique<rocksdb::SstFileWriter>(
-          rocksdb::EnvOptions(), options_, db_->DefaultColumnFamily());
-      RETURN_IF_ERROR(OpenFile(*writer));
-    }
     const Run& run = runs_.at(*group);
     for (const Record& r : Sorted(run.records, run.ascending)) {
       key.assign(*group);
       key.append(r.suffix);
-      rocksdb::Status s = writer->Put(key, r.value);
-      if (!s.ok()) return FromRocks(s, "writing a file");
+      RETURN_IF_ERROR(files.Put(key, r.value));
     }
   }
-  if (writer != nullptr) RETURN_IF_ERROR(FinishFile(*writer));
+  RETURN_IF_ERROR(files.Close());
+  for (std::string& path : files.TakeFinished()) {
+    paths->push_back(std::move(path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BulkLoader::WriteHeld(std::vector<std::string>* paths) {
+  std::vector<const std::string*> groups;
+  groups.reserve(runs_.size());
+  size_t total = 0;
+  for (const auto& [group, run] : runs_) {
+    groups.push_back(&group);
+    total += run.records.size();
+  }
+  std::sort(groups.begin(), groups.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  // Two halves of about the same size, each on a thread of its own.
+  size_t split = 0;
+  for (size_t lower = 0; split < groups.size() && lower < total / 2; ++split) {
+    lower += runs_.at(*groups[split]).records.size();
+  }
+  const std::span<const std::string* const> all(groups);
+  std::vector<std::string> upper_paths;
+  absl::Status upper;
+  std::thread other([&] {
+    upper = WriteGroups(all.subspan(split), dir_ + "/h1-", &upper_paths);
+  });
+  absl::Status lower = WriteGroups(all.first(split), dir_ + "/h0-", paths);
+  other.join();
+  RETURN_IF_ERROR(lower);
+  RETURN_IF_ERROR(upper);
+  paths->insert(paths->end(), upper_paths.begin(), upper_paths.end());
   return absl::OkStatus();
 }
 
 absl::Status BulkLoader::Ingest() {
+  RETURN_IF_ERROR(Drain());
+  std::vector<std::string> paths;
   for (auto& [group, stream] : streams_) {
-    if (stream.writer == nullptr) continue;
-    RETURN_IF_ERROR(FinishFile(*stream.writer));
-    stream.writer.reset();
+    RETURN_IF_ERROR(stream.files.Close());
+    for (std::string& path : stream.files.TakeFinished()) {
+      paths.push_back(std::move(path));
+    }
   }
-  RETURN_IF_ERROR(WriteHeld());
-  if (!files_.empty()) {
+  RETURN_IF_ERROR(WriteHeld(&paths));
+  if (!paths.empty()) {
     rocksdb::IngestExternalFileOptions options;
     options.move_files = true;
-    rocksdb::Status s = db_->IngestExternalFile(files_, options);
+    rocksdb::Status s = db_->IngestExternalFile(paths, options);
     if (!s.ok()) return FromRocks(s, "ingesting the files");
   }
   Reset();
   return absl::OkStatus();
 }
 
-void BulkLoader::Discard() { Reset(); }
+void BulkLoader::Discard() {
+  Drain().IgnoreError();  // what is left is forgotten, errors with it
+  Reset();
+}
 
 void BulkLoader::Reset() {
-  for (auto& [group, stream] : streams_) stream = Stream{};
+  for (auto& [group, stream] : streams_) {
+    stream.files.Abandon();
+    stream.last_key.clear();
+    stream.any = false;
+  }
   runs_.clear();
-  files_.clear();
-  held_bytes_ = 0;
+  taken_bytes_ = 0;
   empty_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    held_bytes_ = 0;
+    status_ = absl::OkStatus();
+  }
   std::error_code ec;  // a file left behind is removed by the next Reset
   std::filesystem::remove_all(dir_, ec);
   std::filesystem::create_directories(dir_, ec);

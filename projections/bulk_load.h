@@ -4,8 +4,11 @@
 // them (most of a rebuild's CPU time when it went that way).
 //
 //   BulkLoader loader(db, dir, {"e/", "t/"});
-//   RETURN_IF_ERROR(loader.Add(batch));   // for each batch: its Puts
+//   RETURN_IF_ERROR(loader.Add(std::move(batch)));  // each batch: its Puts
 //   RETURN_IF_ERROR(loader.Ingest());     // everything added, atomically
+//
+// The batches are taken apart and written on a thread of the loader's own,
+// while the caller applies the next ones (a few batches wait at most).
 //
 // Keys fall into groups (keys::InsertHintPrefix). The groups named as
 // streamed must arrive in strictly ascending key order (the event copies
@@ -30,15 +33,20 @@
 #define VAGT_PROJECTIONS_BULK_LOAD_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "projections/sst_files.h"
 #include "rocksdb/db.h"
-#include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
 
 namespace vagt::projections {
@@ -52,12 +60,14 @@ class BulkLoader {
              std::vector<std::string> streamed_groups);
   ~BulkLoader();  // Discards what was not ingested.
 
-  // Takes the Puts of `batch`. On an error nothing of `batch` is taken, but
-  // the loader must be Discard()ed before more is added.
-  absl::Status Add(const rocksdb::WriteBatch& batch);
+  // Queues `batch`, whose Puts the loader's thread takes. An error (this
+  // batch's or an earlier one's) means the loader must be Discard()ed
+  // before more is added.
+  absl::Status Add(rocksdb::WriteBatch batch);
 
-  // Bytes held in memory (the held groups), to bound a chunk.
-  size_t held_bytes() const { return held_bytes_; }
+  // Bytes held in memory (the held groups) by the batches taken so far, to
+  // bound a chunk.
+  size_t held_bytes() const;
   // Whether anything was added since the last Ingest() or Discard().
   bool empty() const { return empty_; }
 
@@ -75,32 +85,48 @@ class BulkLoader {
     std::string last_key;
     bool ascending = true;
   };
-  // A streamed group: the file being written and the ones finished.
+  // A streamed group: its files, and the last key added.
   struct Stream {
-    std::unique_ptr<rocksdb::SstFileWriter> writer;
+    SstFiles files;
     std::string last_key;
     bool any = false;
   };
 
+  // The loader's thread: takes queued batches apart until stopped.
+  void Work();
+  // Waits until every queued batch is taken; returns the first error.
+  absl::Status Drain();
+  absl::Status Take(const rocksdb::WriteBatch& batch);
   absl::Status Put(std::string_view key, std::string_view value);
   absl::Status PutStreamed(Stream& stream, std::string_view key,
                            std::string_view value);
-  // Opens a new file for `writer`.
-  absl::Status OpenFile(rocksdb::SstFileWriter& writer);
-  absl::Status FinishFile(rocksdb::SstFileWriter& writer);
-  absl::Status WriteHeld();
+  // Writes the held groups, in two halves at once; appends the files.
+  absl::Status WriteHeld(std::vector<std::string>* paths);
+  // Writes `groups` (sorted) into files of `prefix`; appends their paths.
+  absl::Status WriteGroups(std::span<const std::string* const> groups,
+                           std::string prefix,
+                           std::vector<std::string>* paths) const;
   void Reset();
 
   rocksdb::DB* const db_;
   const rocksdb::Options options_;
   const std::string dir_;
   const std::vector<std::string> streamed_groups_;
+  bool empty_ = true;
+
+  mutable absl::Mutex mu_;
+  std::deque<rocksdb::WriteBatch> queue_ ABSL_GUARDED_BY(mu_);
+  bool taking_ ABSL_GUARDED_BY(mu_) = false;  // a batch is being taken
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);  // the first error taking
+  size_t held_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+
+  // The thread's while it takes batches, the caller's once drained.
   absl::flat_hash_map<std::string, Stream> streams_;
   absl::flat_hash_map<std::string, Run> runs_;
-  std::vector<std::string> files_;  // finished, for this chunk
-  uint64_t next_file_ = 0;
-  size_t held_bytes_ = 0;
-  bool empty_ = true;
+  size_t taken_bytes_ = 0;  // held bytes of the batches taken
+
+  std::thread thread_;
 };
 
 }  // namespace vagt::projections

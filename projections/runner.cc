@@ -267,7 +267,7 @@ absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
 absl::Status ProjectionRunner::AddToBulk(rocksdb::WriteBatch& batch,
                                          std::string cursor, uint64_t position,
                                          bool caught_up) {
-  if (absl::Status s = bulk_->loader->Add(batch); !s.ok()) {
+  if (absl::Status s = bulk_->loader->Add(std::move(batch)); !s.ok()) {
     Discard();
     return s;
   }
@@ -293,7 +293,7 @@ absl::Status ProjectionRunner::IngestBulk() {
   // ingesting it commits it whole.
   rocksdb::WriteBatch state;
   FlushState(state, bulk_->cursor, bulk_->position);
-  absl::Status s = bulk_->loader->Add(state);
+  absl::Status s = bulk_->loader->Add(std::move(state));
   if (s.ok()) s = bulk_->loader->Ingest();
   if (!s.ok()) {
     Discard();

@@ -87,7 +87,13 @@ class SeparateProcessesTest : public ::testing::Test {
     audit_ = v1::AuditService::NewStub(to_queries);
   }
 
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    // Stopped first (SIGKILL if still running): they still write in dir_.
+    queries_.process.reset();
+    commands_.process.reset();
+    kafka_.reset();
+    std::filesystem::remove_all(dir_);
+  }
 
   // The board once the queries process has applied `position`.
   v1::Board BoardAfter(uint64_t position) {

@@ -85,7 +85,10 @@ class Vagtd : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    vagtd_.reset();  // stopped first: a running vagtd still writes in dir_
+    std::filesystem::remove_all(dir_);
+  }
 
   // Starts vagtd on a free port; returns the address it printed.
   std::string StartVagtd(const std::string& data_dir) {
