@@ -48,6 +48,11 @@ using AppendFn = std::function<absl::Status(int thread, uint64_t i)>;
 absl::StatusOr<Throughput> RunThreads(int threads, absl::Duration duration,
                                       const AppendFn& append);
 
+// CPU time used so far by the calling thread, and by the whole process
+// (which other processes on the machine do not inflate).
+double ThreadCpuSeconds();
+double ProcessCpuSeconds();
+
 }  // namespace vagt::bench
 
 #endif  // VAGT_TESTS_BENCH_BENCH_H_

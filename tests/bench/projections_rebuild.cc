@@ -1,8 +1,6 @@
 // The projections case: rebuilding the board and the audit trail from a
 // 1,000,000-event log, and a citizen's timeline at 100,000 and at 1,000,000
 // events. See MeasureProjections in cases.h.
-#include <time.h>
-
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -20,6 +18,7 @@
 #include "projections/reader.h"
 #include "projections/runner.h"
 #include "projections/store_feed.h"
+#include "tests/bench/bench.h"
 #include "tests/bench/cases.h"
 #include "tests/bench/synthetic_log.h"
 
@@ -35,20 +34,6 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kAppendThreads = 32;
 constexpr size_t kPageSize = 50;
 constexpr int kTimelineRounds = 20;
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) +
-         static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double ProcessCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) +
-         static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 double SecondsSince(SteadyClock::time_point start) {
   return std::chrono::duration<double>(SteadyClock::now() - start).count();

@@ -2,8 +2,6 @@
 // batch, done step by step with the projections' own parts and timed per
 // step in the thread's CPU time (which other processes on the machine do
 // not inflate). See ProfileRebuildPhases in cases.h.
-#include <time.h>
-
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -15,11 +13,13 @@
 #include "eventstore/status_macros.h"
 #include "projections/audit_projection.h"
 #include "projections/board_projection.h"
+#include "projections/bulk_load.h"
 #include "projections/entities.h"
 #include "projections/keys.h"
 #include "projections/line_router.h"
 #include "projections/runner.h"
 #include "projections/state_cache.h"
+#include "tests/bench/bench.h"
 #include "tests/bench/cases.h"
 
 namespace vagt::bench {
@@ -37,13 +37,6 @@ class NoFeed final : public projections::EventFeed {
   }
   void Interrupt() override {}
 };
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) +
-         static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // Adds the thread CPU time from construction to destruction to `*total`.
 class Timed {
@@ -64,6 +57,11 @@ absl::Status ProfileRebuildPhases(const eventstore::EventStore& store,
       std::unique_ptr<projections::ProjectionRunner> target,
       projections::ProjectionRunner::Open(dir, std::make_unique<NoFeed>()));
   rocksdb::DB* db = &target->db();
+  // As the runner does into an empty database (RunnerOptions::
+  // bulk_chunk_bytes is far above this log's held bytes: one chunk).
+  projections::BulkLoader loader(
+      db, dir + "/bulk-load",
+      {projections::keys::kEventPrefix, projections::keys::kTimePrefix});
   projections::StateCache heads(db);
   projections::LineRouter router(db);
   projections::BoardProjection board(db);
@@ -72,8 +70,9 @@ absl::Status ProfileRebuildPhases(const eventstore::EventStore& store,
 
   struct {
     double read = 0, dedup = 0, route = 0, board = 0, entities = 0,
-           serialize = 0, audit = 0, write = 0, free = 0;
+           serialize = 0, audit = 0, write = 0, free = 0, ingest = 0;
   } t;
+  const double process_start = ProcessCpuSeconds();
   uint64_t events = 0, keys = 0, bytes = 0;
   uint64_t after = 0;
   while (true) {
@@ -108,7 +107,6 @@ absl::Status ProfileRebuildPhases(const eventstore::EventStore& store,
       for (size_t i = 0; i < fed.events.size(); ++i) {
         RETURN_IF_ERROR(board.Apply(fed.events[i], lines[i], batch));
       }
-      board.Flush(batch);
     }
     {
       // Measured apart; AuditProjection::Apply below does both again.
@@ -130,15 +128,27 @@ absl::Status ProfileRebuildPhases(const eventstore::EventStore& store,
       }
     }
     {
+      // Queued: the loader's thread takes the batch apart.
       Timed timed(&t.write);
-      heads.Flush(batch);
-      router.Flush(batch);
-      rocksdb::Status s = db->Write(rocksdb::WriteOptions(), &batch);
-      if (!s.ok()) return absl::UnavailableError(s.ToString());
+      RETURN_IF_ERROR(loader.Add(std::move(batch)));
     }
     Timed timed(&t.free);
     fed.events.clear();
   }
+  {
+    // The kept state, then the held groups written and everything ingested.
+    Timed timed(&t.ingest);
+    rocksdb::WriteBatch state;
+    board.Flush(state);
+    heads.Flush(state);
+    router.Flush(state);
+    RETURN_IF_ERROR(loader.Add(std::move(state)));
+    RETURN_IF_ERROR(loader.Ingest());
+  }
+  const double this_thread = t.read + t.dedup + t.route + t.board + t.audit +
+                             t.write + t.free + t.ingest;
+  const double other_threads =
+      ProcessCpuSeconds() - process_start - this_thread;
   const double n = static_cast<double>(events);
   auto us = [&](double seconds) { return seconds * 1e6 / n; };
   std::cout << absl::StrFormat(
@@ -147,13 +157,15 @@ absl::Status ProfileRebuildPhases(const eventstore::EventStore& store,
                    "feed read %.2f, stream dedup %.2f, route %.2f, board fold "
                    "%.2f, audit "
                    "%.2f (of which EntitiesOf ~%.2f, envelope copy ~%.2f), "
-                   "batch write %.2f, batch free %.2f; total %.2f",
+                   "hand to the bulk loader %.2f, batch free %.2f, ingest at "
+                   "the end %.2f; total %.2f in this thread, %.2f in the "
+                   "bulk loader's threads (taking batches apart, writing "
+                   "files)",
                    events, static_cast<double>(keys) / n,
                    static_cast<double>(bytes) / n, us(t.read), us(t.dedup),
                    us(t.route), us(t.board), us(t.audit), us(t.entities),
-                   us(t.serialize), us(t.write), us(t.free),
-                   us(t.read + t.dedup + t.route + t.board + t.audit + t.write +
-                      t.free))
+                   us(t.serialize), us(t.write), us(t.free), us(t.ingest),
+                   us(this_thread), us(other_threads))
             << std::endl;
   return absl::OkStatus();
 }

@@ -1,4 +1,6 @@
 // The timing loop shared by every vagt-bench case.
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -79,6 +81,20 @@ absl::StatusOr<Throughput> RunThreads(int threads, absl::Duration duration,
   for (uint64_t count : counts) result.events += count;
   result.elapsed = absl::FromChrono(end - begin);
   return result;
+}
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) +
+         static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) +
+         static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 }  // namespace vagt::bench
