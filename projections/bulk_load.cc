@@ -294,9 +294,13 @@ absl::Status BulkLoader::Ingest() {
   }
   RETURN_IF_ERROR(WriteHeld(&paths));
   if (!paths.empty()) {
-    rocksdb::IngestExternalFileOptions options;
-    options.move_files = true;
-    rocksdb::Status s = db_->IngestExternalFile(paths, options);
+    // IngestExternalFiles records its files in the manifest atomically: after
+    // a crash either all of them are in the database or none.
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = db_->DefaultColumnFamily();
+    arg.external_files = std::move(paths);
+    arg.options.move_files = true;
+    rocksdb::Status s = db_->IngestExternalFiles({arg});
     if (!s.ok()) return FromRocks(s, "ingesting the files");
   }
   Reset();

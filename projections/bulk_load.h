@@ -20,9 +20,9 @@
 //
 // Invariants:
 // - Ingest() is all or nothing: every file of the chunk is added in one
-//   IngestExternalFile, which RocksDB records in one manifest edit. Whatever
-//   the chunk carries (the runner's cursor with it) is there after a crash,
-//   or none of it is.
+//   IngestExternalFiles, which RocksDB records in the manifest atomically.
+//   Whatever the chunk carries (the runner's cursor with it) is there after
+//   a crash, or none of it is.
 // - The files of one chunk never overlap each other: a streamed group's
 //   files hold its keys only, and the held groups are written in key order,
 //   starting a new file at each streamed group between them. Each file

@@ -1,6 +1,7 @@
 #include "projections/runner.h"
 
 #include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -58,6 +59,9 @@ const std::string& EndOfKeys() {
 
 std::string FormatText() { return absl::StrCat(keys::kFormatVersion); }
 
+// Where a bulk load writes its files before ingesting them.
+std::string BulkDir(const std::string& path) { return path + "/bulk-load"; }
+
 }  // namespace
 
 ProjectionRunner::ProjectionRunner(std::string path,
@@ -90,6 +94,11 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
   } else {
     RETURN_IF_ERROR(runner->LoadProgress());
     runner->MaybeStartBulk();
+  }
+  if (!runner->bulk_.has_value()) {
+    // A bulk load's files that a crash left behind, never ingested.
+    std::error_code ignored;
+    std::filesystem::remove_all(BulkDir(path), ignored);
   }
   return runner;
 }
@@ -158,7 +167,7 @@ void ProjectionRunner::MaybeStartBulk() {
   }
   bulk_ =
       Bulk{.loader = std::make_unique<BulkLoader>(
-               db_.get(), path_ + "/bulk-load",
+               db_.get(), BulkDir(path_),
                std::vector<std::string>{keys::kEventPrefix, keys::kTimePrefix}),
            .cursor = cursor_,
            .position = 0};

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
@@ -204,6 +205,8 @@ TEST_P(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
       ProjectionRunner::Open(projections_path_,
                              std::make_unique<StoreFeed>(*store)));
   EXPECT_EQ(survivor->AppliedPosition(), events_stored_);
+  // What a killed bulk load had written but not ingested is gone.
+  EXPECT_FALSE(std::filesystem::exists(projections_path_ + "/bulk-load"));
   ASSERT_OK_AND_ASSIGN(uint64_t more, survivor->CatchUp());
   EXPECT_EQ(more, 0u);
   ASSERT_OK_AND_ASSIGN(
