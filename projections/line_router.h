@@ -25,6 +25,7 @@ class LineRouter {
   absl::StatusOr<std::string> LineOf(const v1::EventEnvelope& event);
 
   void Flush(rocksdb::WriteBatch& batch) { routes_.Flush(batch); }
+  size_t pending_bytes() const { return routes_.pending_bytes(); }
   void Discard() { routes_.Discard(); }
 
  private:

@@ -103,7 +103,12 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
   return runner;
 }
 
-ProjectionRunner::~ProjectionRunner() { Stop(); }
+ProjectionRunner::~ProjectionRunner() {
+  Stop();
+  // What a bulk load gathered is committed, not thrown away with the runner
+  // (a restart would otherwise start that chunk over).
+  if (bulk_.has_value()) EndBulk().IgnoreError();
+}
 
 absl::Status ProjectionRunner::LoadProgress() {
   std::string position;
@@ -144,20 +149,26 @@ absl::Status ProjectionRunner::Wipe() {
   synced.sync = true;
   rocksdb::Status s = db_->Write(synced, &batch);
   if (!s.ok()) return FromRocks(s, "wiping for a rebuild");
-  if (empty) return absl::OkStatus();
-  // The old state is deleted for good; now give its files back, so that the
-  // bulk load's files land on the bottom level instead of above the
-  // deletion.
+  if (!empty) GiveBackFiles();
+  return absl::OkStatus();
+}
+
+void ProjectionRunner::GiveBackFiles() {
+  // Best effort: the old state is already deleted for good. Without its
+  // files gone, the bulk load's files land above the deletion instead of on
+  // the bottom level, and a compaction merges them later.
   const rocksdb::Slice end(EndOfKeys());
-  s = rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(),
-                                  nullptr, &end);
-  if (!s.ok()) return FromRocks(s, "deleting the old files");
+  rocksdb::DeleteFilesInRange(db_.get(), db_->DefaultColumnFamily(), nullptr,
+                              &end)
+      .PermitUncheckedError();
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction =
       rocksdb::BottommostLevelCompaction::kForce;
-  s = db_->CompactRange(compact, nullptr, nullptr);
-  if (!s.ok()) return FromRocks(s, "compacting the wiped database");
-  return absl::OkStatus();
+  db_->CompactRange(compact, nullptr, nullptr).PermitUncheckedError();
+  // The format may have been flushed into a file DeleteFilesInRange took.
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  db_->Put(synced, keys::kFormat, FormatText()).PermitUncheckedError();
 }
 
 void ProjectionRunner::MaybeStartBulk() {
@@ -277,21 +288,24 @@ absl::Status ProjectionRunner::AddToBulk(rocksdb::WriteBatch& batch,
                                          std::string cursor, uint64_t position,
                                          bool caught_up) {
   if (absl::Status s = bulk_->loader->Add(std::move(batch)); !s.ok()) {
-    Discard();
-    return s;
+    return AbandonChunk(std::move(s));
   }
   bulk_->cursor = std::move(cursor);
   bulk_->position = position;
   if (caught_up) return EndBulk();
-  if (bulk_->loader->held_bytes() >= options_.bulk_chunk_bytes) {
-    return IngestBulk();
+  // The loader's own count, and the kept state it will be given at the end.
+  const size_t held = bulk_->loader->held_bytes() + heads_.pending_bytes() +
+                      router_.pending_bytes();
+  if (held >= options_.bulk_chunk_bytes) {
+    return AbandonChunk(IngestBulk());
   }
   return absl::OkStatus();
 }
 
 absl::Status ProjectionRunner::EndBulk() {
   if (!bulk_->loader->empty() || bulk_->cursor != cursor_) {
-    RETURN_IF_ERROR(IngestBulk());
+    RETURN_IF_ERROR(AbandonChunk(IngestBulk()));
+    if (!bulk_.has_value()) return absl::OkStatus();
   }
   bulk_.reset();
   return absl::OkStatus();
@@ -302,16 +316,25 @@ absl::Status ProjectionRunner::IngestBulk() {
   // ingesting it commits it whole.
   rocksdb::WriteBatch state;
   FlushState(state, bulk_->cursor, bulk_->position);
-  absl::Status s = bulk_->loader->Add(std::move(state));
-  if (s.ok()) s = bulk_->loader->Ingest();
-  if (!s.ok()) {
-    Discard();
-    return s;
-  }
+  RETURN_IF_ERROR(bulk_->loader->Add(std::move(state)));
+  RETURN_IF_ERROR(bulk_->loader->Ingest());
   cursor_ = bulk_->cursor;
   absl::MutexLock lock(&mu_);
   applied_position_ = bulk_->position;
   return absl::OkStatus();
+}
+
+absl::Status ProjectionRunner::AbandonChunk(absl::Status status) {
+  if (status.ok()) return status;
+  Discard();
+  // Keys that do not ascend where the layout expects them to (record times
+  // going back): this feed cannot be bulk loaded, so it is followed batch by
+  // batch from the last commit instead.
+  if (absl::IsFailedPrecondition(status)) {
+    bulk_.reset();
+    return absl::OkStatus();
+  }
+  return status;
 }
 
 absl::StatusOr<uint64_t> ProjectionRunner::CatchUp() {

@@ -55,8 +55,9 @@ struct RunnerOptions {
   size_t batch_events = 2000;
   // Wipe the database and start from the beginning of the feed.
   bool rebuild = false;
-  // Catching up into an empty database, ingest a chunk when this many bytes
-  // are held in memory (see bulk_load.h); 0 writes batch by batch instead.
+  // Catching up into an empty database, ingest a chunk when about this many
+  // bytes are held in memory (the loader's and the kept state's; see
+  // bulk_load.h); 0 writes batch by batch instead.
   size_t bulk_chunk_bytes = size_t{256} << 20;
 };
 
@@ -108,6 +109,7 @@ class ProjectionRunner {
   // Empties the database (with an fsync'd write: a crash leaves the old
   // state or none) and gives the files back.
   absl::Status Wipe();
+  void GiveBackFiles();
   // Bulk-loads from here if nothing was ever applied.
   void MaybeStartBulk();
   // Writes the kept state, the cursor and the position into `batch`.
@@ -121,6 +123,9 @@ class ProjectionRunner {
                          uint64_t position, bool caught_up);
   // Ingests the chunk (with the kept state and the cursor).
   absl::Status IngestBulk();
+  // After a failed bulk step: discards the chunk; ends the bulk load if the
+  // feed cannot be bulk loaded (OK then), else returns `status`.
+  absl::Status AbandonChunk(absl::Status status);
   // Ingests what is left and writes batch by batch from now on.
   absl::Status EndBulk();
   void Discard();

@@ -25,7 +25,11 @@ absl::StatusOr<std::optional<std::string>> StateCache::Get(
 }
 
 void StateCache::Put(const std::string& key, std::string value) {
-  pending_[key] = std::move(value);
+  auto [it, added] = pending_.try_emplace(key);
+  if (added) pending_bytes_ += key.size();
+  pending_bytes_ += value.size();
+  pending_bytes_ -= it->second.size();
+  it->second = std::move(value);
 }
 
 void StateCache::Flush(rocksdb::WriteBatch& batch) {
@@ -35,10 +39,12 @@ void StateCache::Flush(rocksdb::WriteBatch& batch) {
     clean_[key] = std::move(value);
   }
   pending_.clear();
+  pending_bytes_ = 0;
 }
 
 void StateCache::Discard() {
   pending_.clear();
+  pending_bytes_ = 0;
   clean_.clear();
 }
 

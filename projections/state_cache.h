@@ -25,6 +25,8 @@ class StateCache {
   // The value: pending, cached, or read from the database; nullopt if none.
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
   void Put(const std::string& key, std::string value);
+  // The bytes (keys and values) of the pending writes.
+  size_t pending_bytes() const { return pending_bytes_; }
 
   // Moves the pending writes into `batch`; they count as committed from now.
   void Flush(rocksdb::WriteBatch& batch);
@@ -35,6 +37,7 @@ class StateCache {
   rocksdb::DB* const db_;
   const size_t max_clean_;
   absl::flat_hash_map<std::string, std::string> pending_;
+  size_t pending_bytes_ = 0;
   absl::flat_hash_map<std::string, std::optional<std::string>> clean_;
 };
 

@@ -7,6 +7,8 @@
 //   start <applied position> <stored cursor>   after opening the runner
 //   applied <position>                         after each commit (a batch,
 //                                              or a bulk load's chunk)
+//   stepped <position>                         after a batch a bulk load
+//                                              gathered but did not commit
 //   done <position>                            once caught up; then exits 0
 //
 // A "applied" line is written only after its batch is committed, so the
@@ -69,7 +71,10 @@ int Run(const std::string& store_path, const std::string& projections_path,
     if (!n.ok()) return Fail(n.status());
     if (*n == 0) break;
     // A bulk load commits a chunk of many batches at once.
-    if ((*runner)->AppliedPosition() == said) continue;
+    if ((*runner)->AppliedPosition() == said) {
+      Say(absl::StrCat("stepped ", said));
+      continue;
+    }
     said = (*runner)->AppliedPosition();
     Say(absl::StrCat("applied ", said));
   }
