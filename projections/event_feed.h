@@ -30,6 +30,11 @@ struct FeedBatch {
   std::vector<v1::EventEnvelope> events;
   // The cursor after these events: pass it to the next Next().
   std::string cursor;
+  // The feed knows it is still behind, although this batch may be short or
+  // empty: a Kafka consumer still joining its group, or partitions whose
+  // known end lies beyond the cursor. A short batch without it means caught
+  // up, which ends the runner's bulk load.
+  bool behind = false;
 };
 
 class EventFeed {

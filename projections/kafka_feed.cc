@@ -183,8 +183,31 @@ absl::StatusOr<FeedBatch> KafkaFeed::Next(const std::string& cursor,
     CommitOffsets(after);
   }
   batch.cursor = cursor_;
+  batch.behind = Behind();
   UpdateProgress();
   return batch;
+}
+
+bool KafkaFeed::Behind() const {
+  // Not yet in the group: nothing is known of where the ends are.
+  if (assigned_.empty()) return true;
+  if (buffer_->releasable() > 0) return true;
+  for (const TopicPartition& p : assigned_) {
+    // The end as of the partition's last fetch response (empty ones
+    // included); unknown until the first, which counts as behind.
+    int64_t low = RD_KAFKA_OFFSET_INVALID;
+    int64_t high = RD_KAFKA_OFFSET_INVALID;
+    if (rd_kafka_get_watermark_offsets(consumer_, p.topic.c_str(), p.partition,
+                                       &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      return true;
+    }
+    // The event topics keep everything (deploy/kafka.md), so a partition
+    // not read from yet starts at 0.
+    if (high > buffer_->FetchOffset(p).value_or(0)) return true;
+  }
+  return false;
 }
 
 absl::Status KafkaFeed::Reset(const std::string& cursor) {

@@ -157,6 +157,8 @@ class KafkaFeed final : public EventFeed {
   // Commits `cursor`'s offsets of the assigned partitions, asynchronously.
   void CommitOffsets(const KafkaCursor& cursor);
   void UpdateProgress();
+  // Whether more is known to be ready than was handed out (FeedBatch::behind).
+  bool Behind() const;
 
   // The rebalance callback (served inside Next() and the destructor):
   // assigns the partitions at the buffer's offsets, never at the group's

@@ -205,9 +205,10 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyBatch(
   const std::string& after = bulk_.has_value() ? bulk_->cursor : cursor_;
   ASSIGN_OR_RETURN(FeedBatch fed,
                    feed_->Next(after, options_.batch_events, deadline));
-  const bool caught_up = fed.events.size() < options_.batch_events;
+  const bool caught_up =
+      fed.events.size() < options_.batch_events && !fed.behind;
   if (fed.events.empty() && fed.cursor == after) {
-    if (bulk_.has_value()) RETURN_IF_ERROR(EndBulk());
+    if (bulk_.has_value() && caught_up) RETURN_IF_ERROR(EndBulk());
     return BatchOutcome{};
   }
   rocksdb::WriteBatch batch;

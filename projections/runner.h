@@ -18,8 +18,9 @@
 //   gathered and ingested as sorted files, one chunk at a time, the cursor
 //   and the state of the chunk's last batch in the same ingestion. A crash
 //   loses at most the chunk being gathered. Once the feed is caught up (a
-//   batch shorter than asked for) every batch is written as above. Both ways
-//   give the same database, key for key.
+//   batch shorter than asked for, the feed not saying it is behind) every
+//   batch is written as above. Both ways give the same database, key for
+//   key. A feed whose time index would go back is followed batch by batch.
 // - An event at or below the version already applied for its stream is
 //   skipped (a feed may redeliver); a version beyond the next one stops the
 //   runner with DATA_LOSS (a feed must not skip).

@@ -512,6 +512,35 @@ TEST_F(KafkaFeedTest, RunnerEndsEqualToOneFedByTheStore) {
   EXPECT_FALSE(SameDatabase(reference->db(), runner->db()));  // the cursor
 }
 
+TEST_F(KafkaFeedTest, BulkLoadLastsUntilTheFeedIsCaughtUp) {
+  PublishTopicByTopic(1, kEvents + 1, /*twice=*/true);
+  std::unique_ptr<ProjectionRunner> reference = Reference();
+  ASSERT_NE(reference, nullptr);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<KafkaFeed> feed,
+                       KafkaFeed::Create(FeedOptions("bulk")));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ProjectionRunner> runner,
+      ProjectionRunner::Open(dir_.Child("kafka"), std::move(feed),
+                             {.batch_events = 50}));
+  // Joining the group gives empty batches, the consumer short ones: the
+  // feed says it is behind, so the bulk load goes on through them and
+  // commits the whole log at once.
+  int steps = 0;
+  int commits = 0;
+  uint64_t position = 0;
+  const absl::Time give_up = absl::Now() + kPatience;
+  while (runner->AppliedPosition() < kEvents && absl::Now() < give_up) {
+    ASSERT_OK(runner->Step(absl::Now() + absl::Milliseconds(200)));
+    ++steps;
+    if (runner->AppliedPosition() != position) ++commits;
+    position = runner->AppliedPosition();
+  }
+  ASSERT_EQ(runner->AppliedPosition(), kEvents);
+  EXPECT_GT(steps, static_cast<int>(kEvents / 50));
+  EXPECT_LE(commits, 2);
+  EXPECT_TRUE(SameDatabase(reference->db(), runner->db(), kCursorKey));
+}
+
 TEST_F(KafkaFeedTest, RestartedRunnerContinuesFromItsStoredCursor) {
   PublishTopicByTopic(1, kEvents + 1, /*twice=*/true);
   std::unique_ptr<ProjectionRunner> reference = Reference();
