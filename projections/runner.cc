@@ -36,8 +36,9 @@ class InsertHint final : public rocksdb::SliceTransform {
   bool InDomain(const rocksdb::Slice&) const override { return true; }
 };
 
-rocksdb::Options DbOptions() {
+rocksdb::Options DbOptions(rocksdb::Env* env) {
   rocksdb::Options options;
+  if (env != nullptr) options.env = env;
   options.create_if_missing = true;
   options.max_background_jobs = 2;
   options.write_buffer_size = 64 << 20;
@@ -82,7 +83,7 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
     const std::string& path, std::unique_ptr<EventFeed> feed,
     RunnerOptions options) {
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(DbOptions(), path, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(DbOptions(options.env), path, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open ", path));
   std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(
       path, std::unique_ptr<rocksdb::DB>(raw), std::move(feed), options));

@@ -60,6 +60,9 @@ struct RunnerOptions {
   // bytes are held in memory (the loader's and the kept state's; see
   // bulk_load.h); 0 writes batch by batch instead.
   size_t bulk_chunk_bytes = size_t{256} << 20;
+  // The Env the database is written through (tests inject faults); nullptr:
+  // the default. Must outlive the runner.
+  rocksdb::Env* env = nullptr;
 };
 
 class ProjectionRunner {

@@ -3,9 +3,11 @@
 // with SIGKILL mid-way, several times. Each restart resumes at the cursor
 // stored with the last committed batch (nothing committed is lost, nothing
 // is applied twice); the last run finishes, and its database equals a
-// rebuild from position 0, key by key. Run twice: writing batch by batch,
-// and bulk loading in small chunks (a chunk commits many batches at once, by
-// ingesting files; the runs after the first chunk write batch by batch).
+// rebuild from position 0, key by key. Run three ways: writing batch by
+// batch; bulk loading in small chunks (a chunk commits many batches at once,
+// by ingesting files; the runs after the first chunk write batch by batch),
+// killed between batches; and bulk loading killed in the middle of an
+// ingestion, as RocksDB links its files into the database.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -70,22 +73,35 @@ bool Parse(const std::string& line, Said* out) {
   return absl::SimpleAtoi(fields[1], &out->position);
 }
 
-// RunnerOptions::bulk_chunk_bytes: 0 (batch by batch), or chunks of some
-// hundred events.
-class ProjectionCrash : public ::testing::TestWithParam<size_t> {
+// How the child catches up, and how it is killed.
+struct Mode {
+  const char* name;
+  // RunnerOptions::bulk_chunk_bytes: 0 (batch by batch), or chunks of some
+  // hundred events.
+  size_t bulk_chunk_bytes;
+  // The child kills itself as it links the n-th file of an ingestion
+  // (random n per run) instead of the test killing it after some batches.
+  bool kill_in_ingestion;
+};
+
+void PrintTo(const Mode& mode, std::ostream* out) { *out << mode.name; }
+
+class ProjectionCrash : public ::testing::TestWithParam<Mode> {
  protected:
-  bool bulk() const { return GetParam() != 0; }
+  bool bulk() const { return GetParam().bulk_chunk_bytes != 0; }
   // How far one commit may move the position.
   uint64_t max_commit() const { return bulk() ? events_stored_ : kBatchEvents; }
 
   // Starts the child and checks where it resumes: at the last batch it
   // reported committed, or at most one batch later (committed, killed before
   // it said so); at the cursor that stands for that position.
-  void StartChild(std::unique_ptr<ChildProcess>* child) {
+  void StartChild(int kill_at_link, std::unique_ptr<ChildProcess>* child) {
     ASSERT_OK_AND_ASSIGN(
-        *child, ChildProcess::Start(
-                    {VAGT_PROJECTION_CHILD, store_path_, projections_path_,
-                     absl::StrCat(kBatchEvents), absl::StrCat(GetParam())}));
+        *child,
+        ChildProcess::Start({VAGT_PROJECTION_CHILD, store_path_,
+                             projections_path_, absl::StrCat(kBatchEvents),
+                             absl::StrCat(GetParam().bulk_chunk_bytes),
+                             absl::StrCat(kill_at_link)}));
     absl::StatusOr<std::string> line =
         (*child)->ReadLine(absl::Now() + kChildDeadline);
     ASSERT_OK(line);
@@ -104,11 +120,12 @@ class ProjectionCrash : public ::testing::TestWithParam<size_t> {
   }
 
   // Reads the child's reports until its output ends, killing it with SIGKILL
-  // after `kill_after` batches (never, if 0). Returns whether it was killed
-  // before it was done.
-  void RunChild(int kill_after, bool* killed_mid_way) {
+  // after `kill_after` lines (never, if 0), or letting it kill itself as it
+  // links the `kill_at_link`-th file of an ingestion (never, if 0). Returns
+  // whether it was killed before it was done.
+  void RunChild(int kill_after, int kill_at_link, bool* killed_mid_way) {
     std::unique_ptr<ChildProcess> child;
-    ASSERT_NO_FATAL_FAILURE(StartChild(&child));
+    ASSERT_NO_FATAL_FAILURE(StartChild(kill_at_link, &child));
     const absl::Time deadline = absl::Now() + kChildDeadline;
     int heard = 0;
     bool killed = false;
@@ -141,11 +158,13 @@ class ProjectionCrash : public ::testing::TestWithParam<size_t> {
       }
     }
     ASSERT_OK_AND_ASSIGN(int status, child->Wait(deadline));
+    const bool signalled = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
     if (!done_) {
-      ASSERT_TRUE(killed) << "the child stopped before it was done: "
-                          << child->transcript();
-      ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-          << "wait status " << status;
+      ASSERT_TRUE(killed || kill_at_link > 0)
+          << "the child stopped before it was done: " << child->transcript();
+      ASSERT_TRUE(signalled)
+          << "wait status " << status << ": " << child->transcript();
+      killed = true;
     } else if (!killed) {
       ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
           << "wait status " << status;
@@ -165,7 +184,7 @@ class ProjectionCrash : public ::testing::TestWithParam<size_t> {
 };
 
 TEST_P(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
-  SCOPED_TRACE(absl::StrCat("seed ", kSeed, ", bulk chunk bytes ", GetParam()));
+  SCOPED_TRACE(absl::StrCat("seed ", kSeed, ", ", GetParam().name));
   {
     FakeClock clock(absl::FromUnixSeconds(1'795'000'000));
     ASSERT_OK_AND_ASSIGN(UnsyncedStore s,
@@ -177,11 +196,18 @@ TEST_P(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
 
   std::mt19937 random(kSeed);
   std::uniform_int_distribution<int> kill_after(1, kMaxBatchesBeforeKill);
+  // An ingestion links some 5-7 files: within the first three chunks'.
+  std::uniform_int_distribution<int> kill_at_link(1, 20);
   int kills = 0;
   for (int round = 0; round < kKillRounds && !done_; ++round) {
     SCOPED_TRACE(absl::StrCat("round ", round));
     bool killed_mid_way = false;
-    ASSERT_NO_FATAL_FAILURE(RunChild(kill_after(random), &killed_mid_way));
+    if (GetParam().kill_in_ingestion) {
+      ASSERT_NO_FATAL_FAILURE(
+          RunChild(0, kill_at_link(random), &killed_mid_way));
+    } else {
+      ASSERT_NO_FATAL_FAILURE(RunChild(kill_after(random), 0, &killed_mid_way));
+    }
     if (killed_mid_way) ++kills;
   }
   // Each round gets less than a tenth of the way; a machine so busy that the
@@ -189,7 +215,7 @@ TEST_P(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
   EXPECT_GT(kills, 0);
   if (!done_) {
     bool killed_mid_way = false;
-    ASSERT_NO_FATAL_FAILURE(RunChild(0, &killed_mid_way));
+    ASSERT_NO_FATAL_FAILURE(RunChild(0, 0, &killed_mid_way));
     ASSERT_TRUE(done_);
   }
 
@@ -227,11 +253,14 @@ TEST_P(ProjectionCrash, RunnerKilledDuringCatchUpConvergesToTheRebuiltState) {
   EXPECT_TRUE(SameDatabase(survivor->db(), rebuilt->db()));
 }
 
-INSTANTIATE_TEST_SUITE_P(BatchByBatchAndBulk, ProjectionCrash,
-                         ::testing::Values(size_t{0}, size_t{16} << 10),
-                         [](const ::testing::TestParamInfo<size_t>& param) {
-                           return param.param == 0 ? std::string("BatchByBatch")
-                                                   : std::string("BulkLoad");
+INSTANTIATE_TEST_SUITE_P(Modes, ProjectionCrash,
+                         ::testing::Values(Mode{"BatchByBatch", 0, false},
+                                           Mode{"BulkLoad", size_t{16} << 10,
+                                                false},
+                                           Mode{"BulkLoadKilledInIngestion",
+                                                size_t{16} << 10, true}),
+                         [](const ::testing::TestParamInfo<Mode>& param) {
+                           return std::string(param.param.name);
                          });
 
 }  // namespace

@@ -14,8 +14,13 @@
 // A "applied" line is written only after its batch is committed, so the
 // parent knows that the database holds at least that much.
 //
+// With a fifth argument N > 0 it kills itself (SIGKILL) as RocksDB links
+// the N-th file of a bulk load's ingestion into the database, before the
+// ingestion is recorded: a crash in the middle of committing a chunk.
+//
 // Usage: projection_child <store path> <projections path> <batch events>
-//                         <bulk chunk bytes>
+//                         <bulk chunk bytes> [<kill at link N>]
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -28,6 +33,8 @@
 #include "projections/keys.h"
 #include "projections/runner.h"
 #include "projections/store_feed.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 
 namespace vagt::projections {
 namespace {
@@ -40,23 +47,49 @@ void Say(std::string line) {
   }
 }
 
+// Kills the process as it links the `kill_at`-th file.
+class KillingFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  explicit KillingFileSystem(int kill_at)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), kill_at_(kill_at) {}
+  const char* Name() const override { return "KillingFileSystem"; }
+
+  rocksdb::IOStatus LinkFile(const std::string& from, const std::string& to,
+                             const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* debug) override {
+    if (++links_ == kill_at_) raise(SIGKILL);
+    return FileSystemWrapper::LinkFile(from, to, options, debug);
+  }
+
+ private:
+  const int kill_at_;
+  int links_ = 0;
+};
+
 int Fail(const absl::Status& status) {
   Say(absl::StrCat("error ", status.ToString()));
   return 1;
 }
 
 int Run(const std::string& store_path, const std::string& projections_path,
-        size_t batch_events, size_t bulk_chunk_bytes) {
+        size_t batch_events, size_t bulk_chunk_bytes, int kill_at_link) {
   eventstore::Options options;
   options.path = store_path;
   options.create_if_missing = false;
   absl::StatusOr<std::unique_ptr<eventstore::EventStore>> store =
       eventstore::EventStore::Open(std::move(options));
   if (!store.ok()) return Fail(store.status());
+  std::unique_ptr<rocksdb::Env> env;
+  if (kill_at_link > 0) {
+    env = rocksdb::NewCompositeEnv(
+        std::make_shared<KillingFileSystem>(kill_at_link));
+  }
   absl::StatusOr<std::unique_ptr<ProjectionRunner>> runner =
-      ProjectionRunner::Open(
-          projections_path, std::make_unique<StoreFeed>(**store),
-          {.batch_events = batch_events, .bulk_chunk_bytes = bulk_chunk_bytes});
+      ProjectionRunner::Open(projections_path,
+                             std::make_unique<StoreFeed>(**store),
+                             {.batch_events = batch_events,
+                              .bulk_chunk_bytes = bulk_chunk_bytes,
+                              .env = env.get()});
   if (!runner.ok()) return Fail(runner.status());
   std::string cursor;
   rocksdb::Status s =
@@ -88,13 +121,15 @@ int Run(const std::string& store_path, const std::string& projections_path,
 int main(int argc, char** argv) {
   size_t batch_events = 0;
   size_t bulk_chunk_bytes = 0;
-  if (argc != 5 || !absl::SimpleAtoi(argv[3], &batch_events) ||
-      batch_events == 0 || !absl::SimpleAtoi(argv[4], &bulk_chunk_bytes)) {
+  int kill_at_link = 0;
+  if ((argc != 5 && argc != 6) || !absl::SimpleAtoi(argv[3], &batch_events) ||
+      batch_events == 0 || !absl::SimpleAtoi(argv[4], &bulk_chunk_bytes) ||
+      (argc == 6 && !absl::SimpleAtoi(argv[5], &kill_at_link))) {
     std::fprintf(stderr,
                  "usage: projection_child <store path> <projections path> "
-                 "<batch events> <bulk chunk bytes>\n");
+                 "<batch events> <bulk chunk bytes> [<kill at link N>]\n");
     return 2;
   }
   return vagt::projections::Run(argv[1], argv[2], batch_events,
-                                bulk_chunk_bytes);
+                                bulk_chunk_bytes, kill_at_link);
 }
