@@ -18,6 +18,8 @@
 #include "projections/event_feed.h"
 #include "projections/runner.h"
 #include "projections/store_feed.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "tests/eventstore/test_store.h"
 #include "tests/projections/event_generator.h"
 #include "tests/projections/projection_testing.h"
@@ -275,6 +277,83 @@ TEST(IncrementalVsRebuildBulk,
   ASSERT_OK(reopened->CatchUp());
   ASSERT_NO_FATAL_FAILURE(
       ExpectEqualsRebuild(*reopened, *s.store, dir.Child("rebuilt")));
+}
+
+// A feed that fails its `fail_at`-th and `fail_at` * 3-rd Next().
+class FailingFeed final : public EventFeed {
+ public:
+  FailingFeed(const eventstore::EventStore& store, int fail_at)
+      : inner_(store), fail_at_(fail_at) {}
+
+  absl::StatusOr<FeedBatch> Next(const std::string& cursor, size_t max_events,
+                                 absl::Time deadline) override {
+    if (++calls_ == fail_at_ || calls_ == fail_at_ * 3) {
+      return absl::UnavailableError("failing feed: the broker is away");
+    }
+    return inner_.Next(cursor, max_events, deadline);
+  }
+  void Interrupt() override { inner_.Interrupt(); }
+
+ private:
+  StoreFeed inner_;
+  const int fail_at_;
+  int calls_ = 0;
+};
+
+// Fails the creation of the `fail_at`-th file a bulk load writes.
+class FailingBulkFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FailingBulkFileSystem(int fail_at)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), fail_at_(fail_at) {}
+  const char* Name() const override { return "FailingBulkFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(
+      const std::string& name, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* file,
+      rocksdb::IODebugContext* debug) override {
+    if (name.find("/bulk-load/") != std::string::npos &&
+        ++bulk_files_ == fail_at_) {
+      return rocksdb::IOStatus::NoSpace("failing file system: disk full");
+    }
+    return FileSystemWrapper::NewWritableFile(name, options, file, debug);
+  }
+
+ private:
+  const int fail_at_;
+  int bulk_files_ = 0;
+};
+
+TEST(IncrementalVsRebuildBulk, ErrorsInTheMiddleOfAChunkLoseNothing) {
+  ScratchDir dir;
+  FakeClock clock(Start());
+  ASSERT_OK_AND_ASSIGN(UnsyncedStore s,
+                       OpenUnsyncedStore(dir.Child("store"), clock));
+  EventGenerator generator(9, *s.store, clock);
+  ASSERT_OK(generator.Generate(kEvents));
+  const std::unique_ptr<rocksdb::Env> env =
+      rocksdb::NewCompositeEnv(std::make_shared<FailingBulkFileSystem>(9));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<ProjectionRunner> runner,
+      ProjectionRunner::Open(dir.Child("live"),
+                             std::make_unique<FailingFeed>(*s.store, 4),
+                             {.batch_events = 50,
+                              .bulk_chunk_bytes = size_t{4} << 10,
+                              .env = env.get()}));
+  // Each failure discards the chunk being gathered; the next step starts
+  // over from the last one committed.
+  int failures = 0;
+  for (int step = 0; step < 1000; ++step) {
+    absl::StatusOr<uint64_t> n = runner->Step(absl::InfinitePast());
+    if (!n.ok()) {
+      EXPECT_TRUE(absl::IsUnavailable(n.status())) << n.status();
+      ++failures;
+      continue;
+    }
+    if (*n == 0) break;
+  }
+  EXPECT_EQ(failures, 3);  // the feed twice, a bulk file once
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectEqualsRebuild(*runner, *s.store, dir.Child("rebuilt")));
 }
 
 TEST(IncrementalVsRebuildThread,
