@@ -198,8 +198,8 @@ bool KafkaFeed::Behind() const {
     int64_t low = RD_KAFKA_OFFSET_INVALID;
     int64_t high = RD_KAFKA_OFFSET_INVALID;
     if (rd_kafka_get_watermark_offsets(consumer_, p.topic.c_str(), p.partition,
-                                       &low, &high) !=
-            RD_KAFKA_RESP_ERR_NO_ERROR ||
+                                       &low,
+                                       &high) != RD_KAFKA_RESP_ERR_NO_ERROR ||
         high < 0) {
       return true;
     }

@@ -96,13 +96,24 @@ void ExpectEqualsRebuild(ProjectionRunner& live,
   }
 }
 
+// A feed that changes what the store's feed hands out.
+class StoreFeedWrapper : public EventFeed {
+ public:
+  explicit StoreFeedWrapper(const eventstore::EventStore& store)
+      : inner_(store) {}
+  void Interrupt() override { inner_.Interrupt(); }
+
+ protected:
+  StoreFeed inner_;
+};
+
 // A feed that, like a Kafka consumer after a rebalance, sometimes hands out
 // again events it handed out before: at its furthest cursor it rewinds by
 // 1..30 positions now and then.
-class RedeliveringFeed final : public EventFeed {
+class RedeliveringFeed final : public StoreFeedWrapper {
  public:
   RedeliveringFeed(const eventstore::EventStore& store, uint32_t seed)
-      : inner_(store), random_(seed) {}
+      : StoreFeedWrapper(store), random_(seed) {}
 
   absl::StatusOr<FeedBatch> Next(const std::string& cursor, size_t max_events,
                                  absl::Time deadline) override {
@@ -122,10 +133,8 @@ class RedeliveringFeed final : public EventFeed {
     }
     return batch;
   }
-  void Interrupt() override { inner_.Interrupt(); }
 
  private:
-  StoreFeed inner_;
   std::mt19937 random_;
   uint64_t furthest_ = 0;  // the furthest cursor handed out
 };
@@ -207,12 +216,27 @@ TEST_P(IncrementalVsRebuild, RedeliveredEventsAreAppliedOnce) {
 INSTANTIATE_TEST_SUITE_P(Seeds, IncrementalVsRebuild,
                          ::testing::Values(1u, 2u, 3u, 4u, 5u));
 
+// A store holding a random history of kEvents events.
+class IncrementalVsRebuildBulk : public ::testing::Test {
+ protected:
+  void Generate(uint32_t seed) {
+    ASSERT_OK_AND_ASSIGN(s_, OpenUnsyncedStore(dir_.Child("store"), clock_));
+    EventGenerator generator(seed, *s_.store, clock_);
+    ASSERT_OK(generator.Generate(kEvents));
+  }
+  eventstore::EventStore& store() { return *s_.store; }
+
+  ScratchDir dir_;
+  FakeClock clock_{Start()};
+  UnsyncedStore s_;
+};
+
 // A feed whose record times go back once: event `back_at` is stamped a day
 // before the first event. The store never does this, but a feed may.
-class TimeGoingBackFeed final : public EventFeed {
+class TimeGoingBackFeed final : public StoreFeedWrapper {
  public:
   TimeGoingBackFeed(const eventstore::EventStore& store, uint64_t back_at)
-      : inner_(store), back_at_(back_at) {}
+      : StoreFeedWrapper(store), back_at_(back_at) {}
 
   absl::StatusOr<FeedBatch> Next(const std::string& cursor, size_t max_events,
                                  absl::Time deadline) override {
@@ -226,64 +250,51 @@ class TimeGoingBackFeed final : public EventFeed {
     }
     return batch;
   }
-  void Interrupt() override { inner_.Interrupt(); }
 
  private:
-  StoreFeed inner_;
   const uint64_t back_at_;
 };
 
-TEST(IncrementalVsRebuildBulk, AFeedWhoseTimesGoBackIsFollowedBatchByBatch) {
-  ScratchDir dir;
-  FakeClock clock(Start());
-  ASSERT_OK_AND_ASSIGN(UnsyncedStore s,
-                       OpenUnsyncedStore(dir.Child("store"), clock));
-  EventGenerator generator(7, *s.store, clock);
-  ASSERT_OK(generator.Generate(kEvents));
-  const uint64_t events = s.store->LastPosition();
+TEST_F(IncrementalVsRebuildBulk, AFeedWhoseTimesGoBackIsFollowedBatchByBatch) {
+  ASSERT_NO_FATAL_FAILURE(Generate(7));
+  const uint64_t events = store().LastPosition();
   ASSERT_OK_AND_ASSIGN(
       std::unique_ptr<ProjectionRunner> batch_by_batch,
       ProjectionRunner::Open(
-          dir.Child("batch-by-batch"),
-          std::make_unique<TimeGoingBackFeed>(*s.store, events / 2),
+          dir_.Child("batch-by-batch"),
+          std::make_unique<TimeGoingBackFeed>(store(), events / 2),
           {.bulk_chunk_bytes = 0}));
   ASSERT_OK(batch_by_batch->CatchUp());
   // The bulk load meets the time index going back in its second chunk: it
   // keeps its first chunk and follows the rest batch by batch.
   ASSERT_NO_FATAL_FAILURE(ExpectEqualsRebuildThrough(
-      *batch_by_batch,
-      std::make_unique<TimeGoingBackFeed>(*s.store, events / 2), events,
-      dir.Child("bulk"), size_t{4} << 10));
+      *batch_by_batch, std::make_unique<TimeGoingBackFeed>(store(), events / 2),
+      events, dir_.Child("bulk"), size_t{4} << 10));
 }
 
-TEST(IncrementalVsRebuildBulk,
-     ARunnerClosedDuringABulkLoadKeepsWhatItGathered) {
-  ScratchDir dir;
-  FakeClock clock(Start());
-  ASSERT_OK_AND_ASSIGN(UnsyncedStore s,
-                       OpenUnsyncedStore(dir.Child("store"), clock));
-  EventGenerator generator(8, *s.store, clock);
-  ASSERT_OK(generator.Generate(kEvents));
+TEST_F(IncrementalVsRebuildBulk,
+       ARunnerClosedDuringABulkLoadKeepsWhatItGathered) {
+  ASSERT_NO_FATAL_FAILURE(Generate(8));
   const RunnerOptions options{.batch_events = 100};
   {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<ProjectionRunner> runner,
-                         OpenRunner(dir.Child("live"), *s.store, options));
+                         OpenRunner(dir_.Child("live"), store(), options));
     for (int i = 0; i < 3; ++i) ASSERT_OK(runner->Step(absl::InfinitePast()));
     EXPECT_EQ(runner->AppliedPosition(), 0u) << "gathered, not committed";
   }
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<ProjectionRunner> reopened,
-                       OpenRunner(dir.Child("live"), *s.store, options));
+                       OpenRunner(dir_.Child("live"), store(), options));
   EXPECT_EQ(reopened->AppliedPosition(), 300u);
   ASSERT_OK(reopened->CatchUp());
   ASSERT_NO_FATAL_FAILURE(
-      ExpectEqualsRebuild(*reopened, *s.store, dir.Child("rebuilt")));
+      ExpectEqualsRebuild(*reopened, store(), dir_.Child("rebuilt")));
 }
 
 // A feed that fails its `fail_at`-th and `fail_at` * 3-rd Next().
-class FailingFeed final : public EventFeed {
+class FailingFeed final : public StoreFeedWrapper {
  public:
   FailingFeed(const eventstore::EventStore& store, int fail_at)
-      : inner_(store), fail_at_(fail_at) {}
+      : StoreFeedWrapper(store), fail_at_(fail_at) {}
 
   absl::StatusOr<FeedBatch> Next(const std::string& cursor, size_t max_events,
                                  absl::Time deadline) override {
@@ -292,10 +303,8 @@ class FailingFeed final : public EventFeed {
     }
     return inner_.Next(cursor, max_events, deadline);
   }
-  void Interrupt() override { inner_.Interrupt(); }
 
  private:
-  StoreFeed inner_;
   const int fail_at_;
   int calls_ = 0;
 };
@@ -323,19 +332,14 @@ class FailingBulkFileSystem final : public rocksdb::FileSystemWrapper {
   int bulk_files_ = 0;
 };
 
-TEST(IncrementalVsRebuildBulk, ErrorsInTheMiddleOfAChunkLoseNothing) {
-  ScratchDir dir;
-  FakeClock clock(Start());
-  ASSERT_OK_AND_ASSIGN(UnsyncedStore s,
-                       OpenUnsyncedStore(dir.Child("store"), clock));
-  EventGenerator generator(9, *s.store, clock);
-  ASSERT_OK(generator.Generate(kEvents));
+TEST_F(IncrementalVsRebuildBulk, ErrorsInTheMiddleOfAChunkLoseNothing) {
+  ASSERT_NO_FATAL_FAILURE(Generate(9));
   const std::unique_ptr<rocksdb::Env> env =
       rocksdb::NewCompositeEnv(std::make_shared<FailingBulkFileSystem>(9));
   ASSERT_OK_AND_ASSIGN(
       std::unique_ptr<ProjectionRunner> runner,
-      ProjectionRunner::Open(dir.Child("live"),
-                             std::make_unique<FailingFeed>(*s.store, 4),
+      ProjectionRunner::Open(dir_.Child("live"),
+                             std::make_unique<FailingFeed>(store(), 4),
                              {.batch_events = 50,
                               .bulk_chunk_bytes = size_t{4} << 10,
                               .env = env.get()}));
@@ -353,7 +357,7 @@ TEST(IncrementalVsRebuildBulk, ErrorsInTheMiddleOfAChunkLoseNothing) {
   }
   EXPECT_EQ(failures, 3);  // the feed twice, a bulk file once
   ASSERT_NO_FATAL_FAILURE(
-      ExpectEqualsRebuild(*runner, *s.store, dir.Child("rebuilt")));
+      ExpectEqualsRebuild(*runner, store(), dir_.Child("rebuilt")));
 }
 
 TEST(IncrementalVsRebuildThread,
