@@ -101,6 +101,43 @@ TEST_F(VagtctlAuditTest, BoardShowsWhoIsResponsibleAndTheOpenCallWithItsRisk) {
   EXPECT_EQ(parsed.open_calls(0).latest_risk(), v1::RISK_LEVEL_HIGH);
 }
 
+TEST_F(VagtctlAuditTest, RebuiltProjectionsServeTheSameBoardAndTimeline) {
+  ASSERT_EQ(Ctl({"line", "take", "central"}).exit_code, 0);
+  const std::string call = ReceiveCall("central");
+  ASSERT_FALSE(call.empty());
+  ASSERT_EQ(Ctl({"call", "risk", call, "high", "Talks about it"}).exit_code, 0);
+  const std::vector<std::string> timeline = {"timeline", "--call", call,
+                                             "--purpose", "crisis-review"};
+  const VagtctlOutcome before = Ctl(timeline);
+  ASSERT_EQ(before.exit_code, 0) << before.output;
+
+  // vagtd --rebuild_projections: the projections are bulk loaded from the
+  // log again before it serves.
+  vagtd_->Signal(SIGTERM);
+  ASSERT_TRUE(vagtd_->ReadUntil("stopped cleanly", Deadline()).ok())
+      << vagtd_->transcript();
+  ASSERT_TRUE(vagtd_->Wait(Deadline()).ok());
+  absl::StatusOr<testing::RunningVagtd> rebuilt = testing::StartVagtd(
+      VAGTD_PATH, dir_ + "/store", Deadline(), {"--rebuild_projections"});
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  vagtd_ = std::move(rebuilt->process);
+  address_ = rebuilt->address;
+
+  const VagtctlOutcome json = CtlJson({"board", "--line", "central"});
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  v1::Board board;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(json.output, &board).ok())
+      << json.output;
+  EXPECT_EQ(board.holder().id(), "worker:anna");
+  ASSERT_THAT(board.open_calls(), SizeIs(1));
+  EXPECT_EQ(board.open_calls(0).call_id(), call);
+  EXPECT_EQ(board.open_calls(0).latest_risk(), v1::RISK_LEVEL_HIGH);
+  const VagtctlOutcome after = Ctl(timeline);
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(after.output, before.output);
+}
+
 TEST_F(VagtctlAuditTest, LineNobodyTookOpensWithTheNobodyBanner) {
   const std::string call = ReceiveCall("central");
   const VagtctlOutcome board = Ctl({"board", "--line", "central"});
