@@ -22,6 +22,7 @@
 #include "services/escalations/coverage.h"
 #include "services/escalations/deadline_engine.h"
 #include "tests/services/duty_commands.h"
+#include "tests/services/parties.h"
 #include "tests/services/service_test_server.h"
 #include "vagt/v1/escalations.grpc.pb.h"
 
@@ -32,6 +33,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::vagt::services::DeadlineEngine;
 using ::vagt::testing::DutyCommands;
+using ::vagt::testing::Level;
 using ::vagt::testing::ServiceTestServer;
 
 constexpr char kLine[] = "ishoj-bos";
@@ -187,16 +189,6 @@ class EscalationEngineTest : public ::testing::Test {
   int raised_ = 0;
   int policies_set_ = 0;
 };
-
-v1::PolicyLevel Level(v1::EscalationLevel level, v1::PolicyTarget target,
-                      uint32_t seconds, const std::string& party = "") {
-  v1::PolicyLevel l;
-  l.set_level(level);
-  l.set_target(target);
-  if (!party.empty()) l.mutable_party()->set_id(party);
-  l.set_ack_timeout_seconds(seconds);
-  return l;
-}
 
 TEST_F(EscalationEngineTest, UnacknowledgedEscalationClimbsToSocialEmergency) {
   server_.clock().Set(Copenhagen(2026, 11, 24, 22, 30));

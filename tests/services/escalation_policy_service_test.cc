@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/services/duty_commands.h"
+#include "tests/services/parties.h"
 #include "tests/services/service_test_server.h"
 #include "vagt/v1/escalations.grpc.pb.h"
 
@@ -18,21 +19,12 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::vagt::testing::DutyCommands;
+using ::vagt::testing::Level;
 using ::vagt::testing::ServiceTestServer;
 
 constexpr char kLine[] = "ishoj-bos";
 constexpr char kLeader[] = "worker:leder";
 constexpr char kDutyWorker[] = "worker:anna";
-
-v1::PolicyLevel Level(v1::EscalationLevel level, v1::PolicyTarget target,
-                      uint32_t seconds, const std::string& party = "") {
-  v1::PolicyLevel l;
-  l.set_level(level);
-  l.set_target(target);
-  if (!party.empty()) l.mutable_party()->set_id(party);
-  l.set_ack_timeout_seconds(seconds);
-  return l;
-}
 
 // Backup 10 minutes, then the emergency service 5 minutes at night.
 v1::SetPolicyRequest GoodPolicy(const std::string& request_id) {

@@ -15,11 +15,13 @@
 #include "gtest/gtest.h"
 #include "services/escalations/coverage.h"
 #include "services/escalations/policy.h"
+#include "tests/services/parties.h"
 
 namespace vagt::services {
 namespace {
 
 using ::testing::HasSubstr;
+using ::vagt::testing::Level;
 
 v1::Party Party(v1::PartyKind kind, const std::string& id) {
   v1::Party p;
@@ -223,27 +225,15 @@ TEST(EscalationPolicy, LookupFailureIsNotNobody) {
   EXPECT_EQ(failing.asked, 0);
 }
 
-v1::PolicyLevel PartyLevel(v1::EscalationLevel level, const std::string& id,
-                           uint32_t seconds) {
-  v1::PolicyLevel l;
-  l.set_level(level);
-  l.set_target(v1::POLICY_TARGET_PARTY);
-  l.mutable_party()->set_id(id);
-  l.set_ack_timeout_seconds(seconds);
-  return l;
-}
-
 // BACKUP (the line's backup, 5 min) then the emergency service (5 min),
 // `repeats` times over.
 EscalationPolicy TwoLevels(uint32_t repeats) {
   v1::EscalationPolicySet spec;
   spec.set_line_id("ishoj-bos");
-  v1::PolicyLevel* backup = spec.add_levels();
-  backup->set_level(v1::ESCALATION_LEVEL_BACKUP);
-  backup->set_target(v1::POLICY_TARGET_BACKUP);
-  backup->set_ack_timeout_seconds(300);
-  *spec.add_levels() = PartyLevel(v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE,
-                                  "partner:akut", 300);
+  *spec.add_levels() =
+      Level(v1::ESCALATION_LEVEL_BACKUP, v1::POLICY_TARGET_BACKUP, 300);
+  *spec.add_levels() = Level(v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE,
+                             v1::POLICY_TARGET_PARTY, 300, "partner:akut");
   spec.set_repeats(repeats);
   absl::StatusOr<v1::EscalationPolicySet> normal = NormalizedPolicy(spec);
   EXPECT_TRUE(normal.ok()) << normal.status();
