@@ -519,6 +519,15 @@ bool OutboxRelay::WaitForCheckpoint(uint64_t position,
   return mu_.AwaitWithDeadline(absl::Condition(&reached), deadline);
 }
 
+bool OutboxRelay::WaitForInFlight(
+    const std::function<bool(uint64_t)>& condition, absl::Time deadline) const {
+  auto holds = [this, &condition]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return condition(in_flight_);
+  };
+  absl::MutexLock lock(&mu_);
+  return mu_.AwaitWithDeadline(absl::Condition(&holds), deadline);
+}
+
 absl::Status OutboxRelay::InjectFatalErrorForTesting() {
   absl::MutexLock lock(&producer_mu_);
   if (current_producer_ == nullptr) {

@@ -51,6 +51,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -145,6 +146,10 @@ class OutboxRelay {
   // Blocks until checkpoint() >= position or `deadline` passes; returns
   // whether checkpoint() >= position.
   bool WaitForCheckpoint(uint64_t position, absl::Time deadline) const;
+  // Blocks until `condition` holds for the number of records waiting for
+  // their delivery report, or `deadline` passes; returns whether it holds.
+  bool WaitForInFlight(const std::function<bool(uint64_t)>& condition,
+                       absl::Time deadline) const;
 
   // Raises a librdkafka fatal error on the running producer (tests only:
   // checks that the relay recovers). FAILED_PRECONDITION when not running.

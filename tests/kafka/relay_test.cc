@@ -166,11 +166,9 @@ TEST_F(RelayTest, CheckpointWaitsForAnEarlierPositionStillUndelivered) {
                        OutboxRelay::Open(store(), Options()));
   ASSERT_OK(relay->Start());
   ASSERT_TRUE(relay->WaitForCheckpoint(1, absl::Now() + kDeadline));
-  // Polls until only position 2 waits for its delivery report.
-  const absl::Time deadline = absl::Now() + kDeadline;
-  while (relay->status().in_flight != 1 && absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  // Until only position 2 waits for its delivery report.
+  relay->WaitForInFlight([](uint64_t n) { return n == 1; },
+                         absl::Now() + kDeadline);
   RelayStatus waiting = relay->status();
   ASSERT_EQ(waiting.in_flight, 1u) << waiting.last_error;
   EXPECT_EQ(waiting.checkpoint, 1u) << "positions 3..5 are delivered, 2 not";
@@ -193,11 +191,9 @@ TEST_F(RelayTest, StoppedDuringAnOutageTheNextRelayPublishesEverything) {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<OutboxRelay> relay,
                          OutboxRelay::Open(store(), options));
     ASSERT_OK(relay->Start());
-    // Polls until the relay has records in flight.
-    const absl::Time deadline = absl::Now() + kDeadline;
-    while (relay->status().in_flight == 0 && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(5));
-    }
+    // Until the relay has records in flight.
+    relay->WaitForInFlight([](uint64_t n) { return n > 0; },
+                           absl::Now() + kDeadline);
     ASSERT_GT(relay->status().in_flight, 0u);
     relay->Stop();  // abandons what is in flight
     RelayStatus stopped = relay->status();
