@@ -9,17 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "eventstore/status_macros.h"
 #include "projections/keys.h"
+#include "projections/rocks_status.h"
 
 namespace vagt::projections {
 namespace {
 
 // Batches queued for the loader's thread at most.
 constexpr size_t kMaxQueued = 4;
-
-absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  return absl::UnavailableError(absl::StrCat(
-      "projections: bulk load: ", std::string(what), ": ", s.ToString()));
-}
 
 void AppendField(std::string& out, std::string_view field) {
   const auto n = static_cast<uint32_t>(field.size());
@@ -186,7 +182,7 @@ absl::Status BulkLoader::Take(const rocksdb::WriteBatch& batch) {
   Taker taker(*this);
   rocksdb::Status s = batch.Iterate(&taker);
   RETURN_IF_ERROR(taker.status());
-  if (!s.ok()) return FromRocks(s, "reading a batch");
+  if (!s.ok()) return FromRocks(s, "bulk load: reading a batch");
   return absl::OkStatus();
 }
 
@@ -301,7 +297,7 @@ absl::Status BulkLoader::Ingest() {
     arg.external_files = std::move(paths);
     arg.options.move_files = true;
     rocksdb::Status s = db_->IngestExternalFiles({arg});
-    if (!s.ok()) return FromRocks(s, "ingesting the files");
+    if (!s.ok()) return FromRocks(s, "bulk load: ingesting the files");
   }
   Reset();
   return absl::OkStatus();

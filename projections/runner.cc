@@ -10,6 +10,7 @@
 #include "projections/audit_projection.h"
 #include "projections/board_projection.h"
 #include "projections/keys.h"
+#include "projections/rocks_status.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
@@ -17,11 +18,6 @@
 
 namespace vagt::projections {
 namespace {
-
-absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  return absl::UnavailableError(
-      absl::StrCat("projections: ", std::string(what), ": ", s.ToString()));
-}
 
 // Keys written in a batch hop between the event copies, the time index and
 // many entities' indexes; each of those runs ascends (see InsertHintPrefix),

@@ -3,16 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "projections/rocks_status.h"
 
 namespace vagt::projections {
-namespace {
-
-absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  return absl::UnavailableError(absl::StrCat(
-      "projections: bulk load: ", std::string(what), ": ", s.ToString()));
-}
-
-}  // namespace
 
 SstFiles::SstFiles(rocksdb::DB* db, const rocksdb::Options& options,
                    std::string prefix)
@@ -30,11 +23,11 @@ absl::Status SstFiles::Put(std::string_view key, std::string_view value) {
     rocksdb::Status s = writer_->Open(path_);
     if (!s.ok()) {
       writer_.reset();
-      return FromRocks(s, "opening a file");
+      return FromRocks(s, "bulk load: opening a file");
     }
   }
   rocksdb::Status s = writer_->Put(key, value);
-  if (!s.ok()) return FromRocks(s, "writing a file");
+  if (!s.ok()) return FromRocks(s, "bulk load: writing a file");
   return absl::OkStatus();
 }
 
@@ -42,7 +35,7 @@ absl::Status SstFiles::Close() {
   if (writer_ == nullptr) return absl::OkStatus();
   rocksdb::Status s = writer_->Finish();
   writer_.reset();
-  if (!s.ok()) return FromRocks(s, "finishing a file");
+  if (!s.ok()) return FromRocks(s, "bulk load: finishing a file");
   finished_.push_back(std::move(path_));
   return absl::OkStatus();
 }
