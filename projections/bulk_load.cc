@@ -211,7 +211,7 @@ absl::Status BulkLoader::Put(std::string_view key, std::string_view value) {
 
 absl::Status BulkLoader::PutStreamed(Stream& stream, std::string_view key,
                                      std::string_view value) {
-  if (stream.any && key <= stream.last_key) {
+  if (!stream.last_key.empty() && key <= stream.last_key) {
     return absl::FailedPreconditionError(absl::StrCat(
         "projections: bulk load: the keys under '",
         std::string(keys::InsertHintPrefix(key)),
@@ -219,7 +219,6 @@ absl::Status BulkLoader::PutStreamed(Stream& stream, std::string_view key,
   }
   RETURN_IF_ERROR(stream.files.Put(key, value));
   stream.last_key.assign(key);
-  stream.any = true;
   return absl::OkStatus();
 }
 
@@ -312,7 +311,6 @@ void BulkLoader::Reset() {
   for (auto& [group, stream] : streams_) {
     stream.files.Abandon();
     stream.last_key.clear();
-    stream.any = false;
   }
   runs_.clear();
   taken_bytes_ = 0;

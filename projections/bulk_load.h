@@ -85,11 +85,11 @@ class BulkLoader {
     std::string last_key;
     bool ascending = true;
   };
-  // A streamed group: its files, and the last key added.
+  // A streamed group: its files, and the last key added (empty: none yet;
+  // no key is empty).
   struct Stream {
     SstFiles files;
     std::string last_key;
-    bool any = false;
   };
 
   // The loader's thread: takes queued batches apart until stopped.
