@@ -8,6 +8,8 @@
 #define VAGT_EVENTSTORE_TIMESTAMPS_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -51,6 +53,15 @@ inline const absl::TimeZone& DutyTimeZone() {
     return z;
   }();
   return *zone;
+}
+
+// The zone a record names in its `time_zone` field: "" (or kDutyTimeZone)
+// is DutyTimeZone(); nullopt when the name is not a known IANA zone.
+inline std::optional<absl::TimeZone> NamedTimeZone(const std::string& name) {
+  if (name.empty() || name == kDutyTimeZone) return DutyTimeZone();
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(name, &zone)) return std::nullopt;
+  return zone;
 }
 
 // The instant of local civil time `civil` in `zone`, as vagt reads a local

@@ -60,13 +60,12 @@ bool Lists(const v1::PolicyWindow& window, absl::CivilDay day) {
 
 absl::StatusOr<absl::TimeZone> ZoneOf(const std::string& name,
                                       absl::string_view field) {
-  if (name.empty()) return DutyTimeZone();
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(name, &zone)) {
+  std::optional<absl::TimeZone> zone = NamedTimeZone(name);
+  if (!zone.has_value()) {
     return Invalid(field,
                    "not a known IANA time zone (e.g. Europe/Copenhagen)");
   }
-  return zone;
+  return *zone;
 }
 
 absl::Duration AckWithin(const v1::PolicyLevel& level) {

@@ -163,7 +163,7 @@ absl::StatusOr<Point> ReadPoint(icaltimetype t, const char* tzid, int n,
   if (tzid == nullptr) {
     return Point{.zone = std::string(""), .civil = civil, .instant = {}};
   }
-  if (std::optional<absl::TimeZone> zone = RosterZone(tzid)) {
+  if (std::optional<absl::TimeZone> zone = NamedTimeZone(tzid)) {
     return Point{
         .zone = std::string(tzid) == kDutyTimeZone ? "" : std::string(tzid),
         .civil = civil,
@@ -247,7 +247,7 @@ absl::Status ReadPeriod(icalcomponent* event, int n, IcsShift& out) {
   for (Point* p : {&start, &end}) {
     if (p->zone.has_value()) {
       p->instant =
-          ResolveLocal(absl::CivilSecond(p->civil), *RosterZone(*p->zone));
+          ResolveLocal(absl::CivilSecond(p->civil), *NamedTimeZone(*p->zone));
     }
   }
   out.time_zone = "";

@@ -176,7 +176,7 @@ v1::RosterSlot Slot(uint32_t cycle_week, std::vector<v1::Weekday> days,
 }  // namespace
 
 absl::Status ValidateRotation(const v1::RosterRotationSet& rotation) {
-  if (!RosterZone(rotation.time_zone()).has_value()) {
+  if (!NamedTimeZone(rotation.time_zone()).has_value()) {
     return Invalid("rotation.time_zone",
                    "unknown time zone (use an IANA name such as "
                    "Europe/Copenhagen, or leave it empty)");
@@ -260,7 +260,7 @@ absl::StatusOr<v1::RosterRotationSet> StandardRotation(
 absl::StatusOr<OverridePeriod> ValidateOverridePeriod(
     const std::string& zone_name, const v1::LocalDateTime& start,
     const v1::LocalDateTime& end, absl::string_view field) {
-  std::optional<absl::TimeZone> zone = RosterZone(zone_name);
+  std::optional<absl::TimeZone> zone = NamedTimeZone(zone_name);
   if (!zone.has_value()) {
     return Invalid(absl::StrCat(field, "time_zone"), "unknown time zone");
   }

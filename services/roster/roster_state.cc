@@ -84,13 +84,6 @@ std::string RosterStreamId(const std::string& line_id) {
   return absl::StrCat("roster-", line_id);
 }
 
-std::optional<absl::TimeZone> RosterZone(const std::string& name) {
-  if (name.empty() || name == kDutyTimeZone) return DutyTimeZone();
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(name, &zone)) return std::nullopt;
-  return zone;
-}
-
 std::optional<absl::CivilDay> ParseLocalDate(const std::string& text) {
   absl::CivilDay day;
   if (text.size() != 10 || !absl::ParseCivilTime(text, &day) ||
@@ -104,7 +97,7 @@ RosterState::Rotation RosterState::MakeRotation(
     const v1::RosterRotationSet& set) {
   Rotation r;
   r.set = set;
-  std::optional<absl::TimeZone> zone = RosterZone(set.time_zone());
+  std::optional<absl::TimeZone> zone = NamedTimeZone(set.time_zone());
   std::optional<absl::CivilDay> from = ParseLocalDate(set.effective_from());
   if (!zone.has_value() || !from.has_value()) return r;
   r.zone = *zone;
@@ -120,7 +113,7 @@ RosterState::Override RosterState::MakeOverride(
     const v1::RosterOverrideAdded& added) {
   Override o;
   o.added = added;
-  std::optional<absl::TimeZone> zone = RosterZone(added.time_zone());
+  std::optional<absl::TimeZone> zone = NamedTimeZone(added.time_zone());
   std::optional<absl::CivilDay> start =
       ParseLocalDate(added.start().local_date());
   std::optional<absl::CivilDay> end = ParseLocalDate(added.end().local_date());

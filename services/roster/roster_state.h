@@ -49,10 +49,6 @@ namespace vagt::services {
 // "roster-<line_id>".
 std::string RosterStreamId(const std::string& line_id);
 
-// The zone named by a roster event's `time_zone` ("" is Europe/Copenhagen);
-// nullopt when the name is unknown.
-std::optional<absl::TimeZone> RosterZone(const std::string& name);
-
 // "YYYY-MM-DD" as a civil day; nullopt otherwise.
 std::optional<absl::CivilDay> ParseLocalDate(const std::string& text);
 
