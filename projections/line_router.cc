@@ -3,33 +3,21 @@
 #include <string_view>
 
 #include "eventstore/status_macros.h"
+#include "eventstore/stream_ids.h"
 #include "projections/keys.h"
 
 namespace vagt::projections {
-namespace {
-
-// The id after "<kind>-" when `stream_id` is a stream of that kind.
-std::string_view IdIn(std::string_view stream_id, std::string_view kind) {
-  if (stream_id.size() <= kind.size() + 1 ||
-      stream_id.substr(0, kind.size()) != kind ||
-      stream_id[kind.size()] != '-') {
-    return {};
-  }
-  return stream_id.substr(kind.size() + 1);
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> LineRouter::LineOf(const v1::EventEnvelope& event) {
   const v1::EventPayload& p = event.payload();
   const std::string_view stream = event.stream_id();
-  if (std::string_view line = IdIn(stream, "line"); !line.empty()) {
+  if (std::string_view line = IdInStream(stream, "line"); !line.empty()) {
     return std::string(line);
   }
-  if (std::string_view line = IdIn(stream, "roster"); !line.empty()) {
+  if (std::string_view line = IdInStream(stream, "roster"); !line.empty()) {
     return std::string(line);
   }
-  if (std::string_view line = IdIn(stream, "alarm"); !line.empty()) {
+  if (std::string_view line = IdInStream(stream, "alarm"); !line.empty()) {
     return std::string(line);
   }
   if (p.has_call_received()) {
@@ -43,9 +31,10 @@ absl::StatusOr<std::string> LineRouter::LineOf(const v1::EventEnvelope& event) {
     return p.escalation_raised().line_id();
   }
   std::string route;
-  if (std::string_view call = IdIn(stream, "call"); !call.empty()) {
+  if (std::string_view call = IdInStream(stream, "call"); !call.empty()) {
     route = keys::CallRoute(call);
-  } else if (std::string_view esc = IdIn(stream, "escalation"); !esc.empty()) {
+  } else if (std::string_view esc = IdInStream(stream, "escalation");
+             !esc.empty()) {
     route = keys::EscalationRoute(esc);
   } else {
     return std::string();

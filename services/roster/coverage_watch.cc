@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "eventstore/status_macros.h"
+#include "eventstore/stream_ids.h"
 #include "eventstore/timestamps.h"
 
 namespace vagt::services {
@@ -21,17 +22,6 @@ constexpr int kAppendAttempts = 3;
 // An alarm stream is read whole to look for an alarm id; a line raises a
 // few alarms a day.
 constexpr size_t kMaxAlarmEventsRead = 1'000'000;
-
-// The id after "<kind>-" when `stream_id` is a stream of that kind.
-std::optional<std::string> IdIn(std::string_view stream_id,
-                                std::string_view kind) {
-  if (stream_id.size() <= kind.size() + 1 ||
-      stream_id.substr(0, kind.size()) != kind ||
-      stream_id[kind.size()] != '-') {
-    return std::nullopt;
-  }
-  return std::string(stream_id.substr(kind.size() + 1));
-}
 
 std::string Utc(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
@@ -122,12 +112,15 @@ absl::Status CoverageWatch::CatchUp() {
     for (const v1::EventEnvelope& e : events) {
       position_ = e.global_position();
       const std::string_view stream = e.stream_id();
-      if (auto roster = IdIn(stream, "roster")) {
-        lines_[*roster].roster.Apply(e);
-      } else if (auto line = IdIn(stream, "line")) {
-        lines_[*line].line.Apply(e);
-      } else if (auto alarms = IdIn(stream, "alarm")) {
-        LineWatch& watch = lines_[*alarms];
+      if (std::string_view roster = IdInStream(stream, "roster");
+          !roster.empty()) {
+        lines_[std::string(roster)].roster.Apply(e);
+      } else if (std::string_view line = IdInStream(stream, "line");
+                 !line.empty()) {
+        lines_[std::string(line)].line.Apply(e);
+      } else if (std::string_view alarms = IdInStream(stream, "alarm");
+                 !alarms.empty()) {
+        LineWatch& watch = lines_[std::string(alarms)];
         watch.alarm_version = e.stream_version();
         if (e.payload().has_alarm_raised()) {
           watch.alarm_ids.insert(e.payload().alarm_raised().alarm_id());
