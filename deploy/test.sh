@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
+python3 deploy/check-layers.py
 bash deploy/build.sh
 ctest --test-dir build --output-on-failure -j "${VAGT_JOBS:-2}"

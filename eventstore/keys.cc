@@ -5,22 +5,6 @@
 
 namespace vagt::eventstore::keys {
 
-std::string EncodeBigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  return out;
-}
-
-std::optional<uint64_t> DecodeBigEndian64(std::string_view bytes) {
-  if (bytes.size() != 8) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : bytes) v = (v << 8) | static_cast<unsigned char>(c);
-  return v;
-}
-
 std::string StreamIndexPrefix(std::string_view stream_id) {
   std::string out(stream_id);
   out.push_back('\0');

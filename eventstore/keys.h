@@ -10,7 +10,8 @@
 //   "checkpoints"  name                            -> BE64(position)
 //   "meta"         "format_version"                -> decimal text
 //                  "chain_head"                    -> BE64(position) ‖ hash[32]
-// Integers in keys are big-endian so that byte order is numeric order.
+// Integers in keys are big-endian so that byte order is numeric order
+// (big_endian.h).
 #ifndef VAGT_EVENTSTORE_KEYS_H_
 #define VAGT_EVENTSTORE_KEYS_H_
 
@@ -19,6 +20,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "eventstore/big_endian.h"
 
 namespace vagt::eventstore::keys {
 
@@ -40,9 +43,8 @@ inline std::string_view HashBytes(const Hash& hash) {
   return {reinterpret_cast<const char*>(hash.data()), hash.size()};
 }
 
-std::string EncodeBigEndian64(uint64_t v);
-// Nullopt unless `bytes` is exactly 8 bytes.
-std::optional<uint64_t> DecodeBigEndian64(std::string_view bytes);
+using ::vagt::eventstore::DecodeBigEndian64;
+using ::vagt::eventstore::EncodeBigEndian64;
 
 inline std::string EventKey(uint64_t position) {
   return EncodeBigEndian64(position);

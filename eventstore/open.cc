@@ -238,10 +238,6 @@ absl::StatusOr<Recovered> Recover(rocksdb::DB* db,
 
 }  // namespace
 
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
-}
-
 absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(Options options) {
   if (options.path.empty()) {
     return absl::InvalidArgumentError("path: must not be empty");

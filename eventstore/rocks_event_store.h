@@ -21,12 +21,10 @@
 #include "absl/synchronization/mutex.h"
 #include "eventstore/event_store.h"
 #include "eventstore/keys.h"
+#include "eventstore/rocks_status.h"
 #include "rocksdb/db.h"
 
 namespace vagt::eventstore {
-
-// A RocksDB error as UNAVAILABLE, prefixed with what was being done.
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
 
 class RocksEventStore final : public EventStore {
  public:

@@ -1,6 +1,6 @@
 // google.protobuf.Timestamp <-> absl::Time: the one conversion, for the
-// store's envelopes, command inputs and vagtctl; and the time zone the
-// duty is shown and planned in.
+// store's envelopes, command inputs and vagtctl. Local time (the zone the
+// duty is shown and planned in) is domain/local_time.h.
 //
 //   if (!IsValidTimestamp(request.ends_at())) return InvalidArgumentError(...);
 //   absl::Time ends = ToTime(request.ends_at());
@@ -8,10 +8,7 @@
 #define VAGT_EVENTSTORE_TIMESTAMPS_H_
 
 #include <cstdint>
-#include <optional>
-#include <string>
 
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -39,38 +36,6 @@ inline google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   out.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) /
                                      absl::Nanoseconds(1)));
   return out;
-}
-
-// Times are stored in UTC and shown in this zone (DOMAIN.md).
-inline constexpr char kDutyTimeZone[] = "Europe/Copenhagen";
-
-// kDutyTimeZone, loaded once; UTC if the zone data is missing (tzdata is a
-// dependency, so only a broken install shows UTC).
-inline const absl::TimeZone& DutyTimeZone() {
-  static const absl::TimeZone* zone = [] {
-    auto* z = new absl::TimeZone(absl::UTCTimeZone());
-    absl::LoadTimeZone(kDutyTimeZone, z);
-    return z;
-  }();
-  return *zone;
-}
-
-// The zone a record names in its `time_zone` field: "" (or kDutyTimeZone)
-// is DutyTimeZone(); nullopt when the name is not a known IANA zone.
-inline std::optional<absl::TimeZone> NamedTimeZone(const std::string& name) {
-  if (name.empty() || name == kDutyTimeZone) return DutyTimeZone();
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(name, &zone)) return std::nullopt;
-  return zone;
-}
-
-// The instant of local civil time `civil` in `zone`, as vagt reads a local
-// time a person gives: one the spring change skips means the instant of the
-// change, one the autumn change repeats means the earlier instant.
-inline absl::Time ResolveLocal(absl::CivilSecond civil,
-                               const absl::TimeZone& zone) {
-  const absl::TimeZone::TimeInfo info = zone.At(civil);
-  return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
 }
 
 }  // namespace vagt

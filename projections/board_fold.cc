@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "domain/roster_state.h"
 #include "eventstore/timestamps.h"
-#include "services/roster/roster_state.h"
 
 namespace vagt::projections {
 namespace {
@@ -294,7 +294,7 @@ void ApplyRosterEvent(const v1::EventPayload& p, const Timestamp& at,
       return;
   }
   if (!IsValidTimestamp(at)) return;
-  services::RosterState state = services::RosterState::FromParts(
+  RosterState state = RosterState::FromParts(
       {roster.rotations().begin(), roster.rotations().end()},
       {roster.overrides().begin(), roster.overrides().end()});
   state.ForgetBefore(ToTime(at) - kRosterMargin);
@@ -407,8 +407,8 @@ void RenderPlanned(v1::Board& board, absl::Time as_of, bool uncovered,
                    std::vector<std::string>& alerts) {
   if (!board.has_roster()) return;
   const v1::BoardRoster& stored = board.roster();
-  const services::PlannedCoverage plan =
-      services::RosterState::FromParts(
+  const PlannedCoverage plan =
+      RosterState::FromParts(
           {stored.rotations().begin(), stored.rotations().end()},
           {stored.overrides().begin(), stored.overrides().end()})
           .WhoShouldCover(as_of);

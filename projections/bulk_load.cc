@@ -7,9 +7,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "eventstore/rocks_status.h"
 #include "eventstore/status_macros.h"
 #include "projections/keys.h"
-#include "projections/rocks_status.h"
 
 namespace vagt::projections {
 namespace {
@@ -182,7 +182,8 @@ absl::Status BulkLoader::Take(const rocksdb::WriteBatch& batch) {
   Taker taker(*this);
   rocksdb::Status s = batch.Iterate(&taker);
   RETURN_IF_ERROR(taker.status());
-  if (!s.ok()) return FromRocks(s, "bulk load: reading a batch");
+  if (!s.ok())
+    return eventstore::FromRocks(s, "projections: bulk load: reading a batch");
   return absl::OkStatus();
 }
 
@@ -296,7 +297,9 @@ absl::Status BulkLoader::Ingest() {
     arg.external_files = std::move(paths);
     arg.options.move_files = true;
     rocksdb::Status s = db_->IngestExternalFiles({arg});
-    if (!s.ok()) return FromRocks(s, "bulk load: ingesting the files");
+    if (!s.ok())
+      return eventstore::FromRocks(
+          s, "projections: bulk load: ingesting the files");
   }
   Reset();
   return absl::OkStatus();

@@ -22,22 +22,6 @@ uint64_t OrderedNanos(absl::Time t) {
 
 }  // namespace
 
-std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  return out;
-}
-
-std::optional<uint64_t> FromBigEndian64(std::string_view bytes) {
-  if (bytes.size() != 8) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : bytes) v = (v << 8) | static_cast<unsigned char>(c);
-  return v;
-}
-
 std::string StreamHead(std::string_view stream_id) {
   return Cat({"h/", stream_id});
 }
@@ -53,23 +37,23 @@ std::string BoardSnapshotPrefix(std::string_view line_id) {
   return Cat({"s/", line_id, std::string_view("\0", 1)});
 }
 std::string BoardSnapshot(std::string_view line_id, uint64_t position) {
-  return Cat({BoardSnapshotPrefix(line_id), BigEndian64(position)});
+  return Cat({BoardSnapshotPrefix(line_id), EncodeBigEndian64(position)});
 }
 
 std::string Event(uint64_t position) {
-  return Cat({kEventPrefix, BigEndian64(position)});
+  return Cat({kEventPrefix, EncodeBigEndian64(position)});
 }
 
 std::string Time(absl::Time recorded_at, uint64_t position) {
-  return Cat({kTimePrefix, BigEndian64(OrderedNanos(recorded_at)),
-              BigEndian64(position)});
+  return Cat({kTimePrefix, EncodeBigEndian64(OrderedNanos(recorded_at)),
+              EncodeBigEndian64(position)});
 }
 
 std::optional<uint64_t> PositionOfTimeKey(std::string_view key) {
   if (key.size() != 2 + 16 || key.substr(0, 2) != kTimePrefix) {
     return std::nullopt;
   }
-  return FromBigEndian64(key.substr(10));
+  return DecodeBigEndian64(key.substr(10));
 }
 
 std::string_view EntityName(Entity kind) {
@@ -93,12 +77,12 @@ std::string EntityPrefix(Entity kind, std::string_view id) {
 }
 
 std::string EntityKey(Entity kind, std::string_view id, uint64_t position) {
-  return Cat({EntityPrefix(kind, id), BigEndian64(position)});
+  return Cat({EntityPrefix(kind, id), EncodeBigEndian64(position)});
 }
 
 std::optional<uint64_t> TrailingPosition(std::string_view key) {
   if (key.size() < 8) return std::nullopt;
-  return FromBigEndian64(key.substr(key.size() - 8));
+  return DecodeBigEndian64(key.substr(key.size() - 8));
 }
 
 std::string_view InsertHintPrefix(std::string_view key) {

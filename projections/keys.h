@@ -3,18 +3,22 @@
 // that one WriteBatch (state + checkpoint) is atomic even without a synced
 // WAL.
 //
-//   "m/format"                          -> decimal format version
-//   "m/cursor"                          -> the feed's cursor after the last
-//   batch "m/position"                        -> BE64(last global position
-//   applied) "h/" stream                         -> BE64(last version applied),
-//   dedup "r/c/" call id                      -> line id (routing a call's
-//   events) "r/e/" escalation id                -> line id (routing an
-//   escalation's) "b/" line                           -> v1::Board (current,
-//   unrendered) "s/" line 0x00 BE64(position)       -> v1::Board after that
-//   event "e/" BE64(position)                 -> v1::EventEnvelope (a copy,
-//   with hash) "t/" BE64(recorded_at ns) BE64(pos) -> "" (time index) "x/" kind
-//   "/" entity 0x00 BE64(pos) -> "" (entity index)
-// Integers in keys are big-endian so that byte order is numeric order.
+//   "m/format"           -> decimal format version
+//   "m/cursor"           -> the feed's cursor after the last batch
+//   "m/position"         -> BE64(last global position applied)
+//   "h/" stream          -> BE64(last version applied), dedup
+//   "r/c/" call id       -> line id (routing a call's events)
+//   "r/e/" escalation id -> line id (routing an escalation's)
+//   "b/" line            -> v1::Board (current, unrendered)
+//   "s/" line 0x00 BE64(position)
+//                        -> v1::Board after that event
+//   "e/" BE64(position)  -> v1::EventEnvelope (a copy, with hash)
+//   "t/" BE64(recorded_at ns) BE64(position)
+//                        -> "" (time index)
+//   "x/" kind "/" entity 0x00 BE64(position)
+//                        -> "" (entity index)
+// Integers in keys are big-endian so that byte order is numeric order
+// (eventstore/big_endian.h).
 #ifndef VAGT_PROJECTIONS_KEYS_H_
 #define VAGT_PROJECTIONS_KEYS_H_
 
@@ -24,6 +28,7 @@
 #include <string_view>
 
 #include "absl/time/time.h"
+#include "eventstore/big_endian.h"
 
 namespace vagt::projections::keys {
 
@@ -35,9 +40,9 @@ inline constexpr char kFormat[] = "m/format";
 inline constexpr char kCursor[] = "m/cursor";
 inline constexpr char kPosition[] = "m/position";
 
-std::string BigEndian64(uint64_t v);
-// Nullopt unless `bytes` is exactly 8 bytes.
-std::optional<uint64_t> FromBigEndian64(std::string_view bytes);
+// The one big-endian encoding (eventstore/big_endian.h).
+using ::vagt::eventstore::DecodeBigEndian64;
+using ::vagt::eventstore::EncodeBigEndian64;
 
 std::string StreamHead(std::string_view stream_id);
 std::string CallRoute(std::string_view call_id);

@@ -2,8 +2,8 @@
 
 #include <string_view>
 
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
-#include "eventstore/stream_ids.h"
 #include "projections/keys.h"
 
 namespace vagt::projections {
@@ -11,13 +11,13 @@ namespace vagt::projections {
 absl::StatusOr<std::string> LineRouter::LineOf(const v1::EventEnvelope& event) {
   const v1::EventPayload& p = event.payload();
   const std::string_view stream = event.stream_id();
-  if (std::string_view line = IdInStream(stream, "line"); !line.empty()) {
+  if (std::string_view line = IdInStream(stream, kLineKind); !line.empty()) {
     return std::string(line);
   }
-  if (std::string_view line = IdInStream(stream, "roster"); !line.empty()) {
+  if (std::string_view line = IdInStream(stream, kRosterKind); !line.empty()) {
     return std::string(line);
   }
-  if (std::string_view line = IdInStream(stream, "alarm"); !line.empty()) {
+  if (std::string_view line = IdInStream(stream, kAlarmKind); !line.empty()) {
     return std::string(line);
   }
   if (p.has_call_received()) {
@@ -31,9 +31,9 @@ absl::StatusOr<std::string> LineRouter::LineOf(const v1::EventEnvelope& event) {
     return p.escalation_raised().line_id();
   }
   std::string route;
-  if (std::string_view call = IdInStream(stream, "call"); !call.empty()) {
+  if (std::string_view call = IdInStream(stream, kCallKind); !call.empty()) {
     route = keys::CallRoute(call);
-  } else if (std::string_view esc = IdInStream(stream, "escalation");
+  } else if (std::string_view esc = IdInStream(stream, kEscalationKind);
              !esc.empty()) {
     route = keys::EscalationRoute(esc);
   } else {

@@ -169,10 +169,10 @@ absl::StatusOr<TimelinePage> ProjectionReader::Timeline(
       query.subject.has_value()
           ? keys::EntityPrefix(query.subject->first, query.subject->second)
           : std::string(keys::kEventPrefix);
-  for (it->Seek(prefix + keys::BigEndian64(first));
+  for (it->Seek(prefix + keys::EncodeBigEndian64(first));
        it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
     const uint64_t position =
-        keys::FromBigEndian64(it->key().ToStringView().substr(prefix.size()))
+        keys::DecodeBigEndian64(it->key().ToStringView().substr(prefix.size()))
             .value_or(kNoPosition);
     if (position > last) break;
     if (positions.size() == query.limit) {

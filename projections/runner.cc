@@ -6,11 +6,11 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "eventstore/rocks_status.h"
 #include "eventstore/status_macros.h"
 #include "projections/audit_projection.h"
 #include "projections/board_projection.h"
 #include "projections/keys.h"
-#include "projections/rocks_status.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
@@ -80,12 +80,15 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Open(
     RunnerOptions options) {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(DbOptions(options.env), path, &raw);
-  if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open ", path));
+  if (!s.ok())
+    return eventstore::FromRocks(
+        s, absl::StrCat("projections: cannot open ", path));
   std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(
       path, std::unique_ptr<rocksdb::DB>(raw), std::move(feed), options));
   std::string format;
   s = raw->Get(rocksdb::ReadOptions(), keys::kFormat, &format);
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the format");
+  if (!s.ok() && !s.IsNotFound())
+    return eventstore::FromRocks(s, "projections: reading the format");
   if (options.rebuild || format != FormatText()) {
     RETURN_IF_ERROR(runner->Rebuild());
   } else {
@@ -111,11 +114,13 @@ absl::Status ProjectionRunner::LoadProgress() {
   std::string position;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::kCursor, &cursor_);
   if (s.IsNotFound()) cursor_.clear();
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the cursor");
+  if (!s.ok() && !s.IsNotFound())
+    return eventstore::FromRocks(s, "projections: reading the cursor");
   s = db_->Get(rocksdb::ReadOptions(), keys::kPosition, &position);
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the position");
+  if (!s.ok() && !s.IsNotFound())
+    return eventstore::FromRocks(s, "projections: reading the position");
   absl::MutexLock lock(&mu_);
-  applied_position_ = keys::FromBigEndian64(position).value_or(0);
+  applied_position_ = keys::DecodeBigEndian64(position).value_or(0);
   return absl::OkStatus();
 }
 
@@ -137,7 +142,9 @@ absl::Status ProjectionRunner::Wipe() {
   it->SeekToFirst();
   const bool empty = !it->Valid() ||
                      (it->key() == keys::kFormat && (it->Next(), !it->Valid()));
-  if (!it->status().ok()) return FromRocks(it->status(), "reading for a wipe");
+  if (!it->status().ok())
+    return eventstore::FromRocks(it->status(),
+                                 "projections: reading for a wipe");
   it.reset();
   rocksdb::WriteBatch batch;
   if (!empty) batch.DeleteRange("", EndOfKeys()).PermitUncheckedError();
@@ -145,7 +152,8 @@ absl::Status ProjectionRunner::Wipe() {
   rocksdb::WriteOptions synced;
   synced.sync = true;
   rocksdb::Status s = db_->Write(synced, &batch);
-  if (!s.ok()) return FromRocks(s, "wiping for a rebuild");
+  if (!s.ok())
+    return eventstore::FromRocks(s, "projections: wiping for a rebuild");
   if (!empty) GiveBackFiles();
   return absl::OkStatus();
 }
@@ -220,7 +228,7 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyBatch(
       break;
     }
     const uint64_t done =
-        head->has_value() ? keys::FromBigEndian64(**head).value_or(0) : 0;
+        head->has_value() ? keys::DecodeBigEndian64(**head).value_or(0) : 0;
     if (event.stream_version() <= done) continue;  // redelivered
     if (event.stream_version() != done + 1) {
       status = absl::DataLossError(absl::StrCat(
@@ -238,7 +246,7 @@ absl::StatusOr<ProjectionRunner::BatchOutcome> ProjectionRunner::ApplyBatch(
       if (!status.ok()) break;
     }
     if (!status.ok()) break;
-    heads_.Put(head_key, keys::BigEndian64(event.stream_version()));
+    heads_.Put(head_key, keys::EncodeBigEndian64(event.stream_version()));
     position = std::max(position, event.global_position());
     ++applied;
   }
@@ -263,7 +271,7 @@ void ProjectionRunner::FlushState(rocksdb::WriteBatch& batch,
   heads_.Flush(batch);
   for (auto& p : projections_) p->Flush(batch);
   batch.Put(keys::kCursor, cursor).PermitUncheckedError();
-  batch.Put(keys::kPosition, keys::BigEndian64(position))
+  batch.Put(keys::kPosition, keys::EncodeBigEndian64(position))
       .PermitUncheckedError();
 }
 
@@ -274,7 +282,7 @@ absl::Status ProjectionRunner::Commit(rocksdb::WriteBatch& batch,
   rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!s.ok()) {
     Discard();
-    return FromRocks(s, "writing a batch");
+    return eventstore::FromRocks(s, "projections: writing a batch");
   }
   cursor_ = cursor;
   absl::MutexLock lock(&mu_);

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "projections/rocks_status.h"
+#include "eventstore/rocks_status.h"
 
 namespace vagt::projections {
 
@@ -23,11 +23,12 @@ absl::Status SstFiles::Put(std::string_view key, std::string_view value) {
     rocksdb::Status s = writer_->Open(path_);
     if (!s.ok()) {
       writer_.reset();
-      return FromRocks(s, "bulk load: opening a file");
+      return eventstore::FromRocks(s, "projections: bulk load: opening a file");
     }
   }
   rocksdb::Status s = writer_->Put(key, value);
-  if (!s.ok()) return FromRocks(s, "bulk load: writing a file");
+  if (!s.ok())
+    return eventstore::FromRocks(s, "projections: bulk load: writing a file");
   return absl::OkStatus();
 }
 
@@ -35,7 +36,8 @@ absl::Status SstFiles::Close() {
   if (writer_ == nullptr) return absl::OkStatus();
   rocksdb::Status s = writer_->Finish();
   writer_.reset();
-  if (!s.ok()) return FromRocks(s, "bulk load: finishing a file");
+  if (!s.ok())
+    return eventstore::FromRocks(s, "projections: bulk load: finishing a file");
   finished_.push_back(std::move(path_));
   return absl::OkStatus();
 }

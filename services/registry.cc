@@ -20,8 +20,10 @@ namespace {
 
 struct Factory {
   bool reads_projections = false;
-  // Called with env.store set unless reads_projections, and with
-  // env.projections and env.access set when reads_projections.
+  bool needs_coverage = false;
+  // Called with env.store set unless reads_projections, with
+  // env.projections and env.access set when reads_projections, and with
+  // env.coverage set when needs_coverage.
   std::function<std::unique_ptr<grpc::Service>(const ServiceEnv&)> make;
 };
 
@@ -36,7 +38,13 @@ const std::vector<std::pair<std::string, Factory>>& Factories() {
   static const auto* factories =
       new std::vector<std::pair<std::string, Factory>>{
           {"calls", Command<CallService>()},
-          {"escalations", Command<EscalationService>()},
+          {"escalations",
+           {.needs_coverage = true,
+            .make =
+                [](const ServiceEnv& env) {
+                  return std::make_unique<EscalationService>(
+                      *env.store, env.clock, *env.coverage);
+                }}},
           {"policies", Command<EscalationPolicyService>()},
           {"lines", Command<LineService>()},
           {"citizens", Command<CitizenService>()},
@@ -98,6 +106,10 @@ absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeServices(
               absl::StrCat("services: '", candidate,
                            "' needs the event store, which this server does "
                            "not hold (role queries)"));
+        }
+        if (factory.needs_coverage && env.coverage == nullptr) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "services: '", candidate, "' needs a coverage lookup"));
         }
         out.push_back(factory.make(env));
       }

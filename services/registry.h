@@ -12,6 +12,7 @@
 #include "grpcpp/impl/codegen/service_type.h"
 #include "services/common/access_log.h"
 #include "services/common/projection_view.h"
+#include "services/escalations/coverage.h"
 
 namespace vagt::services {
 
@@ -26,6 +27,10 @@ struct ServiceEnv {
   // The projections the query services (oncall, audit) read; may be null
   // when none of them is hosted.
   const ProjectionView* projections = nullptr;
+  // Who covers a line's BACKUP and DUTY levels for the escalation service
+  // (the one lookup its builder also gives the deadline engine); may be null
+  // when it is not hosted.
+  const CoverageLookup* coverage = nullptr;
 };
 
 // The names MakeServices accepts besides "all".
@@ -36,7 +41,8 @@ bool NeedProjections(const std::vector<std::string>& names);
 
 // The services named (or all of them for "all"). INVALID_ARGUMENT names an
 // unknown service; FAILED_PRECONDITION a query service without projections
-// or access sink, or a command service without the store.
+// or access sink, a command service without the store, or the escalation
+// service without coverage.
 absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> MakeServices(
     const std::vector<std::string>& names, const ServiceEnv& env);
 

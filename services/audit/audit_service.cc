@@ -1,6 +1,7 @@
 #include "services/audit/audit_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "domain/field_checks.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 #include "projections/board_fold.h"
@@ -9,7 +10,6 @@
 #include "services/audit/timeline_query.h"
 #include "services/common/access_log.h"
 #include "services/common/command_context.h"
-#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 
 namespace vagt::services {

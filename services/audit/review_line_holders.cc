@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 #include "services/audit/review_report_builder.h"
@@ -39,7 +40,7 @@ absl::Status ReportBuilder::CollectHolders(const std::string& line_id,
     *h.mutable_holder() = start->board.holder();
     *h.mutable_since() = start->board.holder_since();
   }
-  const std::string stream = absl::StrCat("line-", line_id);
+  const std::string stream = LineStreamId(line_id);
   std::set<std::string> pending;
   for (const std::string& id : offered_handovers_) pending.insert(id);
   projections::TimelineQuery query{.subject = EntityRef(Entity::kLine, line_id),

@@ -53,7 +53,7 @@ absl::Status ReportBuilder::Collect(const EntityRef& subject,
 void ReportBuilder::FindCallsAndEscalations() {
   for (const auto& [position, e] : events_) {
     const v1::EventPayload& p = e.payload();
-    if (InStream(e, "call")) {
+    if (HasKind(e.stream_id(), kCallKind)) {
       call_ids_.insert(e.stream_id().substr(5));
     }
     if (p.has_escalation_raised()) {
@@ -71,7 +71,8 @@ void ReportBuilder::FindCallsAndEscalations() {
       escalation_ids_.insert(p.call_closed().escalation_ids().begin(),
                              p.call_closed().escalation_ids().end());
     }
-    if (!request_.citizen_ref.empty() && InStream(e, "escalation")) {
+    if (!request_.citizen_ref.empty() &&
+        HasKind(e.stream_id(), kEscalationKind)) {
       escalation_ids_.insert(e.stream_id().substr(11));
     }
   }
@@ -182,10 +183,10 @@ absl::StatusOr<v1::ReviewReport> ReportBuilder::Build() {
     return AboutReport(item);
   };
   for (const auto& [position, e] : events_) {
-    if (InStream(e, "call")) AddToCall(e);
-    if (InStream(e, "escalation")) AddToEscalation(e);
-    if (InStream(e, "line")) AddHandover(e);
-    if (InStream(e, "citizen")) AddCitizenEvent(e);
+    if (HasKind(e.stream_id(), kCallKind)) AddToCall(e);
+    if (HasKind(e.stream_id(), kEscalationKind)) AddToEscalation(e);
+    if (HasKind(e.stream_id(), kLineKind)) AddHandover(e);
+    if (HasKind(e.stream_id(), kCitizenKind)) AddCitizenEvent(e);
     if (e.payload().has_sensitive_data_accessed()) AddAccess(e);
     v1::ReviewEntry& entry = *report_.add_entries();
     *entry.mutable_event() = Ref(e);

@@ -11,6 +11,7 @@
 #include <cstddef>
 
 #include "absl/status/statusor.h"
+#include "domain/local_time.h"
 #include "eventstore/timestamps.h"
 #include "projections/reader.h"
 #include "services/audit/review.h"

@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "domain/streams.h"
 #include "projections/reader.h"
 #include "services/audit/review.h"
 #include "vagt/v1/review.pb.h"
@@ -34,10 +35,6 @@ using ReviewCase = v1::EventPayload::EventCase;
 
 // Events read per timeline page.
 inline constexpr size_t kReviewPageSize = 1000;
-
-inline bool InStream(const v1::EventEnvelope& e, absl::string_view kind) {
-  return absl::StartsWith(e.stream_id(), absl::StrCat(kind, "-"));
-}
 
 // Collects the events of a report, then builds its sections. Single use;
 // one thread.

@@ -2,9 +2,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "domain/field_checks.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
-#include "services/common/field_checks.h"
 
 namespace vagt::services {
 namespace {

@@ -1,9 +1,10 @@
 #include "services/calls/call_service.h"
 
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 #include "eventstore/validation.h"
-#include "services/calls/call_state.h"
+#include "services/calls/call_decisions.h"
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
@@ -20,7 +21,8 @@ absl::StatusOr<v1::CommandResult> OnCall(
     Decision (*decide)(const CallState&, const Request&)) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
-  ASSIGN_OR_RETURN(std::string stream, CallStreamOf(request.call_id()));
+  ASSIGN_OR_RETURN(std::string stream,
+                   StreamOf(kCallKind, request.call_id(), "call_id"));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
                    Execute<CallState>(store, ctx, stream, recorded,
                                       [&](const CallState& call) {

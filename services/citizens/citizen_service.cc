@@ -3,8 +3,9 @@
 #include <string>
 #include <utility>
 
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
-#include "services/citizens/citizen_state.h"
+#include "services/citizens/citizen_decisions.h"
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"

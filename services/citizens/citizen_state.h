@@ -1,7 +1,7 @@
 // CitizenState: a citizen's crisis-plan revision and consents, folded from
-// the citizen's stream, and the decisions of CitizenService's commands (the
-// state machines documented in proto/vagt/v1/citizens.proto). Pure functions
-// of state and input: no I/O, no clock (`now` is passed in).
+// the citizen's stream, its citizen_ref "citizen-<id>" (the state machines
+// documented in proto/vagt/v1/citizens.proto). The decisions of
+// CitizenService's commands are citizen_decisions.h.
 //
 // Other services ask ConsentCovering() whether a citizen's consent lets a
 // partner see a category of data: the one place that rule lives.
@@ -13,23 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "vagt/v1/citizens.pb.h"
 #include "vagt/v1/events.pb.h"
 
 namespace vagt::services {
-
-// The prefix of every citizen stream: a citizen_ref is "citizen-<id>".
-inline constexpr char kCitizenStreamPrefix[] = "citizen-";
-
-// OK when `citizen_ref` is a citizen stream id: "citizen-" followed by at
-// least one character, all of it a valid stream id. INVALID_ARGUMENT names
-// `field` and never repeats the value.
-absl::Status ValidateCitizenRef(const std::string& citizen_ref,
-                                absl::string_view field = "citizen_ref");
 
 class CitizenState {
  public:
@@ -69,19 +56,6 @@ class CitizenState {
   std::optional<v1::EventEnvelope> plan_event_;
   std::vector<Consent> consents_;
 };
-
-using Decision = absl::StatusOr<std::vector<v1::EventPayload>>;
-
-// `citizen_ref` is already validated by the caller (it names the stream).
-Decision DecideUpdateCrisisPlan(const CitizenState& citizen,
-                                const v1::UpdateCrisisPlanRequest& request);
-// `consent_id` is the id derived from the request id.
-Decision DecideGrantConsent(const CitizenState& citizen,
-                            const std::string& consent_id,
-                            const v1::GrantConsentRequest& request,
-                            absl::Time now);
-Decision DecideWithdrawConsent(const CitizenState& citizen,
-                               const v1::WithdrawConsentRequest& request);
 
 }  // namespace vagt::services
 

@@ -1,12 +1,13 @@
 // CitizenService.GetCrisisPlan: reading the plan in force, recorded as a read.
 #include "absl/strings/str_cat.h"
+#include "domain/field_checks.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "services/citizens/citizen_service.h"
 #include "services/citizens/citizen_state.h"
 #include "services/common/access_log.h"
 #include "services/common/command.h"
 #include "services/common/command_context.h"
-#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 
 namespace vagt::services {

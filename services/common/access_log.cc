@@ -6,7 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/field_checks.h"
+#include "domain/field_checks.h"
+#include "domain/streams.h"
 
 namespace vagt::services {
 namespace {
@@ -76,7 +77,7 @@ absl::Status RecordAccess(AccessSink& sink, const std::string& actor,
   e.set_event_count(record.event_count);
   e.set_purpose(record.access.purpose());
   e.mutable_sensitive()->set_reason(record.access.reason());
-  const std::string stream = absl::StrCat("access-", e.access_id());
+  const std::string stream = AccessStreamId(e.access_id());
   if (absl::Status s = sink.Write(stream, std::move(event)); !s.ok()) {
     return absl::UnavailableError(
         absl::StrCat("the read could not be recorded, so nothing is returned: ",

@@ -1,9 +1,9 @@
 #include "services/common/command_context.h"
 
 #include "absl/strings/str_cat.h"
+#include "domain/field_checks.h"
 #include "eventstore/event_store.h"
 #include "eventstore/status_macros.h"
-#include "services/common/field_checks.h"
 
 namespace vagt::services {
 

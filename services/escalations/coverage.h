@@ -1,8 +1,10 @@
 // CoverageLookup: who covers a role of a line at an instant, as an
 // escalation ladder asks it (a POLICY_TARGET_BACKUP or POLICY_TARGET_DUTY
 // level, events.proto). The escalation code depends only on this interface;
-// where the answer comes from (the line's own stream here, the roster, or
-// both) is decided by whoever builds the service and the deadline engine.
+// where the answer comes from (the line's own stream, LineStreamCoverage in
+// services/lines/line_coverage.h; the roster too, ActualOrPlannedCoverage in
+// services/roster/roster_coverage.h) is decided by whoever builds the
+// service and the deadline engine: vagtd builds one for both.
 //
 //   LineStreamCoverage coverage(store);
 //   ASSIGN_OR_RETURN(std::optional<v1::Party> backup,
@@ -16,7 +18,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "eventstore/event_store.h"
 #include "vagt/v1/events.pb.h"
 
 namespace vagt::services {
@@ -31,27 +32,6 @@ class CoverageLookup {
   // must not pass a level because of it.
   virtual absl::StatusOr<std::optional<v1::Party>> Covering(
       const std::string& line_id, v1::RosterRole role, absl::Time at) const = 0;
-};
-
-// Coverage as the line's own stream ("line-<id>") records it:
-// - DUTY: the holder of the line after the events that occurred at or
-//   before `at` (a team worker by day, the night partner once it holds the
-//   line); nobody while the line was never taken.
-// - BACKUP: the backup of the latest LineBackupAssigned whose period
-//   [starts_at, ends_at) contains `at` (a later assignment replaces an
-//   earlier one where their periods overlap); nobody outside every period.
-// Reads the stream on every call. The store must outlive the lookup.
-class LineStreamCoverage final : public CoverageLookup {
- public:
-  explicit LineStreamCoverage(const eventstore::EventStore& store)
-      : store_(store) {}
-
-  absl::StatusOr<std::optional<v1::Party>> Covering(
-      const std::string& line_id, v1::RosterRole role,
-      absl::Time at) const override;
-
- private:
-  const eventstore::EventStore& store_;
 };
 
 }  // namespace vagt::services

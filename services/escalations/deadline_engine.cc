@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 #include "services/common/command.h"
@@ -16,8 +16,6 @@ namespace {
 // gives up for now (and the retry, or the stall check, takes over).
 constexpr int kMaxRaces = 16;
 
-constexpr char kEscalationStreamPrefix[] = "escalation-";
-
 void LogFailure(absl::string_view what, absl::string_view subject,
                 const absl::Status& status) {
   // Ids and status messages only: vagt's errors never carry citizen data.
@@ -28,10 +26,6 @@ void LogFailure(absl::string_view what, absl::string_view subject,
 
 std::string AlarmIdOf(const std::string& escalation_id, uint64_t version) {
   return absl::StrCat("escalation-stalled:", escalation_id, "@", version);
-}
-
-std::string AlarmStreamOf(const std::string& line_id) {
-  return absl::StrCat("alarm-", line_id.empty() ? "unknown-line" : line_id);
 }
 
 }  // namespace
@@ -93,7 +87,7 @@ absl::Status DeadlineEngine::OnEvent(const v1::EventEnvelope& event) {
     alarms_.insert(payload.alarm_raised().alarm_id());
     return absl::OkStatus();
   }
-  if (!absl::StartsWith(event.stream_id(), kEscalationStreamPrefix)) {
+  if (!HasKind(event.stream_id(), kEscalationKind)) {
     return absl::OkStatus();
   }
   Tracked& tracked = tracked_[event.stream_id()];
@@ -310,7 +304,8 @@ std::vector<DeadlineEngine::Stall> DeadlineEngine::FindStalls(
 
 void DeadlineEngine::RaiseAlarm(const Stall& stall) {
   const std::string alarm_id = AlarmIdOf(stall.escalation_id, stall.version);
-  const std::string stream = AlarmStreamOf(stall.line_id);
+  const std::string stream =
+      AlarmStreamId(stall.line_id.empty() ? "unknown-line" : stall.line_id);
   for (int race = 0; race < kMaxRaces; ++race) {
     absl::StatusOr<std::vector<v1::EventEnvelope>> events =
         store_.ReadStream(stream, 1, kMaxAggregateEvents);

@@ -59,7 +59,7 @@
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
 #include "services/escalations/coverage.h"
-#include "services/escalations/escalation_state.h"
+#include "services/escalations/escalation_decisions.h"
 #include "services/escalations/policy.h"
 
 namespace vagt::services {

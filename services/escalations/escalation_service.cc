@@ -1,30 +1,20 @@
 #include "services/escalations/escalation_service.h"
 
 #include "absl/functional/function_ref.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/validation.h"
 #include "services/calls/call_state.h"
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
-#include "services/escalations/escalation_state.h"
+#include "services/escalations/escalation_decisions.h"
 #include "services/escalations/policy.h"
-#include "services/roster/roster_coverage.h"
 
 namespace vagt::services {
 namespace {
 
 using EventCase = v1::EventPayload::EventCase;
-
-absl::StatusOr<std::string> EscalationStreamOf(
-    const std::string& escalation_id) {
-  if (escalation_id.empty()) {
-    return absl::InvalidArgumentError("escalation_id: required");
-  }
-  const std::string stream = EscalationStreamId(escalation_id);
-  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "escalation_id"));
-  return stream;
-}
 
 // A command on an existing escalation that appends one event of kind
 // `recorded`: context, stream, decision, append, result.
@@ -37,8 +27,9 @@ absl::StatusOr<v1::CommandResult> OnEscalation(
         decide) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
-  ASSIGN_OR_RETURN(std::string stream,
-                   EscalationStreamOf(request.escalation_id()));
+  ASSIGN_OR_RETURN(
+      std::string stream,
+      StreamOf(kEscalationKind, request.escalation_id(), "escalation_id"));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
                    Execute<EscalationState>(store, ctx, stream, recorded,
                                             [&](const EscalationState& state) {
@@ -54,7 +45,8 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
     const v1::RaiseEscalationRequest& request) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
-  ASSIGN_OR_RETURN(std::string call_stream, CallStreamOf(request.call_id()));
+  ASSIGN_OR_RETURN(std::string call_stream,
+                   StreamOf(kCallKind, request.call_id(), "call_id"));
   const std::string escalation_id = IdFromRequest("escalation", ctx.request_id);
   const std::string stream = EscalationStreamId(escalation_id);
   // The call is read inside the decision, after Execute's request-id check,
@@ -86,13 +78,8 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
 
 EscalationService::EscalationService(eventstore::EventStore& store,
                                      const Clock& clock,
-                                     const CoverageLookup* coverage)
-    : store_(store),
-      clock_(clock),
-      own_coverage_(coverage == nullptr
-                        ? std::make_unique<ActualOrPlannedCoverage>(store)
-                        : nullptr),
-      coverage_(coverage == nullptr ? *own_coverage_ : *coverage) {}
+                                     const CoverageLookup& coverage)
+    : store_(store), clock_(clock), coverage_(coverage) {}
 
 grpc::Status EscalationService::RaiseEscalation(
     grpc::ServerContext* context, const v1::RaiseEscalationRequest* request,

@@ -1,7 +1,7 @@
 // EscalationService: the gRPC face of escalations. Each method builds a
 // CommandContext (actor, request id, now), runs the escalation's decision
-// (escalation_state.h) through Execute, and maps the outcome to a gRPC status
-// in one place (ToGrpcStatus).
+// (escalation_decisions.h) through Execute, and maps the outcome to a gRPC
+// status in one place (ToGrpcStatus).
 //
 // RaiseEscalation reads the call's stream to check that the call is open,
 // and the line's policy stream for the policy in force (and, for a request
@@ -17,8 +17,6 @@
 #ifndef VAGT_SERVICES_ESCALATIONS_ESCALATION_SERVICE_H_
 #define VAGT_SERVICES_ESCALATIONS_ESCALATION_SERVICE_H_
 
-#include <memory>
-
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
 #include "services/escalations/coverage.h"
@@ -28,10 +26,11 @@ namespace vagt::services {
 
 class EscalationService final : public v1::EscalationService::Service {
  public:
-  // `coverage` answers who is on a policy's BACKUP and DUTY levels; null:
-  // the line's own stream, else its roster (ActualOrPlannedCoverage).
+  // `coverage` answers who is on a policy's BACKUP and DUTY levels; its
+  // builder decides where that comes from (vagtd: ActualOrPlannedCoverage,
+  // the one its deadline engine asks too).
   EscalationService(eventstore::EventStore& store, const Clock& clock,
-                    const CoverageLookup* coverage = nullptr);
+                    const CoverageLookup& coverage);
 
   grpc::Status RaiseEscalation(grpc::ServerContext* context,
                                const v1::RaiseEscalationRequest* request,
@@ -55,7 +54,6 @@ class EscalationService final : public v1::EscalationService::Service {
  private:
   eventstore::EventStore& store_;
   const Clock& clock_;
-  std::unique_ptr<CoverageLookup> own_coverage_;
   const CoverageLookup& coverage_;
 };
 

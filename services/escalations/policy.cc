@@ -4,9 +4,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "domain/field_checks.h"
+#include "domain/local_time.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
-#include "services/common/field_checks.h"
 
 namespace vagt::services {
 namespace {
@@ -17,37 +19,7 @@ absl::Status Invalid(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
 }
 
-absl::Status CheckLocalTime(const v1::LocalTime& t, absl::string_view field) {
-  if (t.hour() < 0 || t.hour() > 23) {
-    return Invalid(absl::StrCat(field, ".hour"), "must be 0..23");
-  }
-  if (t.minute() < 0 || t.minute() > 59) {
-    return Invalid(absl::StrCat(field, ".minute"), "must be 0..59");
-  }
-  return absl::OkStatus();
-}
-
 int MinuteOfDay(const v1::LocalTime& t) { return t.hour() * 60 + t.minute(); }
-
-v1::Weekday WeekdayOf(absl::CivilDay day) {
-  switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday:
-      return v1::WEEKDAY_MONDAY;
-    case absl::Weekday::tuesday:
-      return v1::WEEKDAY_TUESDAY;
-    case absl::Weekday::wednesday:
-      return v1::WEEKDAY_WEDNESDAY;
-    case absl::Weekday::thursday:
-      return v1::WEEKDAY_THURSDAY;
-    case absl::Weekday::friday:
-      return v1::WEEKDAY_FRIDAY;
-    case absl::Weekday::saturday:
-      return v1::WEEKDAY_SATURDAY;
-    case absl::Weekday::sunday:
-      return v1::WEEKDAY_SUNDAY;
-  }
-  return v1::WEEKDAY_UNSPECIFIED;
-}
 
 bool Lists(const v1::PolicyWindow& window, absl::CivilDay day) {
   if (window.weekdays().empty()) return true;
@@ -159,10 +131,6 @@ absl::Status CheckPolicyLevel(const v1::PolicyLevel& level,
 }
 
 }  // namespace
-
-std::string PolicyStreamId(const std::string& line_id) {
-  return absl::StrCat("policy-", line_id);
-}
 
 std::string PolicyVersion(const std::string& line_id, uint64_t version) {
   return absl::StrCat(PolicyStreamId(line_id), "@", version);

@@ -56,8 +56,6 @@ inline constexpr int kMaxPolicyWindows = 14;
 inline constexpr uint32_t kMaxPolicyRepeats = 10;
 inline constexpr uint32_t kMaxAckTimeoutSeconds = 86'400;
 
-// "policy-<line_id>".
-std::string PolicyStreamId(const std::string& line_id);
 // "policy-<line_id>@<version>".
 std::string PolicyVersion(const std::string& line_id, uint64_t version);
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
-#include "eventstore/validation.h"
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/escalations/policy.h"
@@ -12,16 +12,9 @@
 namespace vagt::services {
 namespace {
 
-absl::StatusOr<std::string> PolicyStreamOf(const std::string& line_id) {
-  if (line_id.empty()) return absl::InvalidArgumentError("line_id: required");
-  const std::string stream = PolicyStreamId(line_id);
-  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "line_id"));
-  return stream;
-}
-
 absl::StatusOr<v1::GetPolicyResponse> Get(const eventstore::EventStore& store,
                                           const v1::GetPolicyRequest& request) {
-  RETURN_IF_ERROR(PolicyStreamOf(request.line_id()).status());
+  RETURN_IF_ERROR(StreamOf(kPolicyKind, request.line_id(), "line_id").status());
   ASSIGN_OR_RETURN(EscalationPolicy policy,
                    LoadCurrentPolicy(store, request.line_id()));
   v1::GetPolicyResponse response;
@@ -37,7 +30,8 @@ absl::StatusOr<v1::SetPolicyResponse> Set(eventstore::EventStore& store,
                                           const v1::SetPolicyRequest& request) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request.request_id(), clock));
-  ASSIGN_OR_RETURN(std::string stream, PolicyStreamOf(request.line_id()));
+  ASSIGN_OR_RETURN(std::string stream,
+                   StreamOf(kPolicyKind, request.line_id(), "line_id"));
   ASSIGN_OR_RETURN(
       eventstore::AppendResult result,
       Execute<PolicyState>(

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "domain/streams.h"
 #include "eventstore/timestamps.h"
 #include "services/kafka/client_config.h"
 #include "vagt/v1/events.pb.h"
@@ -203,8 +204,8 @@ absl::Status AccessIntake::Handle(const std::string& value) {
       record.ParseFromString(value) &&
       record.payload().has_sensitive_data_accessed() &&
       record.stream_id() ==
-          absl::StrCat("access-",
-                       record.payload().sensitive_data_accessed().access_id());
+          AccessStreamId(
+              record.payload().sensitive_data_accessed().access_id());
   if (!valid) {
     ++refused_;
     std::fprintf(stderr,

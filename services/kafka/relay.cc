@@ -34,6 +34,9 @@ int Millis(absl::Duration d) {
       std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, INT32_MAX));
 }
 
+// Errors of the relay's own checkpoint database. INTERNAL, not the store's
+// UNAVAILABLE (eventstore/rocks_status.h): in the relay, UNAVAILABLE means
+// that the Kafka producer failed for good, which a checkpoint error is not.
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return absl::InternalError(
       absl::StrCat("relay: ", std::string(what), ": ", s.ToString()));

@@ -1,24 +1,16 @@
 #include "services/kafka/topics.h"
 
+#include "domain/streams.h"
+
 namespace vagt::kafka {
-namespace {
-
-bool HasKind(std::string_view stream_id, std::string_view kind) {
-  return stream_id.size() > kind.size() &&
-         stream_id.substr(0, kind.size()) == kind &&
-         stream_id[kind.size()] == '-';
-}
-
-}  // namespace
-
 std::vector<std::string> Topics::All() const {
   return {lines, calls, escalations, citizens};
 }
 
 const std::string& Topics::For(std::string_view stream_id) const {
-  if (HasKind(stream_id, "call")) return calls;
-  if (HasKind(stream_id, "escalation")) return escalations;
-  if (HasKind(stream_id, "citizen") || HasKind(stream_id, "access")) {
+  if (HasKind(stream_id, kCallKind)) return calls;
+  if (HasKind(stream_id, kEscalationKind)) return escalations;
+  if (HasKind(stream_id, kCitizenKind) || HasKind(stream_id, kAccessKind)) {
     return citizens;
   }
   return lines;

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/validation.h"
 #include "services/calls/call_state.h"
@@ -12,7 +13,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
 #include "services/escalations/escalation_state.h"
-#include "services/lines/line_state.h"
+#include "services/lines/line_decisions.h"
 
 namespace vagt::services {
 namespace {
@@ -31,9 +32,8 @@ absl::StatusOr<v1::CommandResult> OnLine(eventstore::EventStore& store,
                                          LineDecide decide) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request_id, clock));
-  if (line_id.empty()) return absl::InvalidArgumentError("line_id: required");
-  const std::string stream = LineStreamId(line_id);
-  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "line_id"));
+  ASSIGN_OR_RETURN(const std::string stream,
+                   StreamOf(kLineKind, line_id, "line_id"));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
                    Execute<LineState>(store, ctx, stream, recorded,
                                       [&](const LineState& line) {

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "domain/field_checks.h"
 #include "eventstore/status_macros.h"
 #include "projections/board_fold.h"
 #include "services/common/command_context.h"
-#include "services/common/field_checks.h"
 #include "services/common/grpc_status.h"
 
 namespace vagt::services {

@@ -8,8 +8,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "domain/local_time.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
-#include "eventstore/stream_ids.h"
 #include "eventstore/timestamps.h"
 
 namespace vagt::services {
@@ -65,10 +66,6 @@ absl::StatusOr<bool> AlarmRecorded(const eventstore::EventStore& store,
 
 }  // namespace
 
-std::string AlarmStreamId(const std::string& line_id) {
-  return absl::StrCat("alarm-", line_id);
-}
-
 absl::StatusOr<bool> RaiseAlarm(eventstore::EventStore& store,
                                 const v1::AlarmRaised& alarm,
                                 uint64_t seen_version, const std::string& actor,
@@ -112,13 +109,13 @@ absl::Status CoverageWatch::CatchUp() {
     for (const v1::EventEnvelope& e : events) {
       position_ = e.global_position();
       const std::string_view stream = e.stream_id();
-      if (std::string_view roster = IdInStream(stream, "roster");
+      if (std::string_view roster = IdInStream(stream, kRosterKind);
           !roster.empty()) {
         lines_[std::string(roster)].roster.Apply(e);
-      } else if (std::string_view line = IdInStream(stream, "line");
+      } else if (std::string_view line = IdInStream(stream, kLineKind);
                  !line.empty()) {
         lines_[std::string(line)].line.Apply(e);
-      } else if (std::string_view alarms = IdInStream(stream, "alarm");
+      } else if (std::string_view alarms = IdInStream(stream, kAlarmKind);
                  !alarms.empty()) {
         LineWatch& watch = lines_[std::string(alarms)];
         watch.alarm_version = e.stream_version();

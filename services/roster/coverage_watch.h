@@ -38,16 +38,13 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "domain/roster_state.h"
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
 #include "services/lines/line_state.h"
-#include "services/roster/roster_state.h"
 #include "vagt/v1/events.pb.h"
 
 namespace vagt::services {
-
-// "alarm-<line_id>".
-std::string AlarmStreamId(const std::string& line_id);
 
 // Appends `alarm` to its line's alarm stream as `actor`, expecting the
 // stream at `seen_version`, unless an alarm with its id is already there.

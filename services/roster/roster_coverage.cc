@@ -1,8 +1,8 @@
 #include "services/roster/roster_coverage.h"
 
+#include "domain/roster_state.h"
 #include "eventstore/status_macros.h"
 #include "services/common/command.h"
-#include "services/roster/roster_state.h"
 
 namespace vagt::services {
 

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "eventstore/event_store.h"
-#include "services/escalations/coverage.h"
+#include "services/lines/line_coverage.h"
 
 namespace vagt::services {
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "domain/local_time.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 

@@ -21,7 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/roster/roster_state.h"
+#include "domain/roster_state.h"
 #include "vagt/v1/events.pb.h"
 
 namespace vagt::services {

@@ -5,15 +5,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "domain/roster_state.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 #include "services/common/command.h"
 #include "services/common/command_context.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
-#include "services/roster/roster_commands.h"
+#include "services/roster/roster_decisions.h"
 #include "services/roster/roster_ics.h"
-#include "services/roster/roster_state.h"
 
 namespace vagt::services {
 namespace {
@@ -35,7 +36,8 @@ absl::StatusOr<v1::CommandResult> OnRoster(eventstore::EventStore& store,
                                            RosterDecide decide) {
   ASSIGN_OR_RETURN(CommandContext ctx,
                    MakeCommandContext(context, request_id, clock));
-  ASSIGN_OR_RETURN(std::string stream, RosterStreamOf(line_id));
+  ASSIGN_OR_RETURN(std::string stream,
+                   StreamOf(kRosterKind, line_id, "line_id"));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
                    Execute<RosterState>(store, ctx, stream, recorded,
                                         [&](const RosterState& roster) {
@@ -50,7 +52,8 @@ absl::StatusOr<RosterState> ReadRoster(const eventstore::EventStore& store,
                                        const grpc::ServerContext& context,
                                        const std::string& line_id) {
   RETURN_IF_ERROR(ActorOf(context).status());
-  ASSIGN_OR_RETURN(std::string stream, RosterStreamOf(line_id));
+  ASSIGN_OR_RETURN(std::string stream,
+                   StreamOf(kRosterKind, line_id, "line_id"));
   uint64_t version = 0;
   ASSIGN_OR_RETURN(RosterState roster,
                    LoadAggregate<RosterState>(store, stream, &version));

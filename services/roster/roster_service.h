@@ -1,7 +1,7 @@
 // RosterService: the gRPC face of a line's roster (proto/vagt/v1/
 // roster.proto). The commands (SetRotation, AddOverride, RemoveOverride,
 // ImportOverrides) build a CommandContext, run their decision
-// (roster_commands.h) through Execute on "roster-<line_id>" and map the
+// (roster_decisions.h) through Execute on "roster-<line_id>" and map the
 // outcome in one place (ToGrpcStatus); the reads (WhoShouldCover, ShowWeek,
 // ExportIcs) fold the roster stream from the store and ask RosterState.
 //

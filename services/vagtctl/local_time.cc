@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "domain/local_time.h"
 #include "eventstore/timestamps.h"
 
 namespace vagt::vagtctl {

@@ -238,13 +238,19 @@ int main(int argc, char** argv) {
         *projections, std::move(log_position));
   }
 
-  // Deadlines derive from the log: the engine rebuilds them on start and
-  // follows the store from there.
+  // Who covers a line's BACKUP and DUTY levels: whoever actually does (the
+  // line's holder, an assigned backup), else whom the roster plans. One
+  // lookup, for the escalation service and the deadline engine alike.
   std::unique_ptr<vagt::services::CoverageLookup> coverage;
-  std::unique_ptr<vagt::services::DeadlineEngine> deadlines;
-  if (store != nullptr && absl::GetFlag(FLAGS_escalation_engine)) {
+  if (store != nullptr) {
     coverage =
         std::make_unique<vagt::services::ActualOrPlannedCoverage>(*store);
+  }
+
+  // Deadlines derive from the log: the engine rebuilds them on start and
+  // follows the store from there.
+  std::unique_ptr<vagt::services::DeadlineEngine> deadlines;
+  if (store != nullptr && absl::GetFlag(FLAGS_escalation_engine)) {
     deadlines = vagt::services::DeadlineEngine::Start(
         *store, vagt::SystemClock(), *coverage);
   }
@@ -265,7 +271,8 @@ int main(int argc, char** argv) {
       vagt::services::MakeServices(*names, {.store = store.get(),
                                             .clock = vagt::SystemClock(),
                                             .access = access.get(),
-                                            .projections = view.get()});
+                                            .projections = view.get(),
+                                            .coverage = coverage.get()});
   if (!services.ok()) return Fail(std::string(services.status().message()));
   for (const auto& service : *services) builder.RegisterService(service.get());
   int port = 0;

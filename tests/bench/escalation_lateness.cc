@@ -20,8 +20,8 @@
 #include "eventstore/event_store.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
-#include "services/escalations/coverage.h"
 #include "services/escalations/deadline_engine.h"
+#include "services/lines/line_coverage.h"
 #include "tests/bench/scratch_dir.h"
 
 namespace vagt::bench {

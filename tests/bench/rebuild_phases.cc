@@ -90,7 +90,8 @@ absl::Status ProfileRebuildPhases(const eventstore::EventStore& store,
       for (const v1::EventEnvelope& e : fed.events) {
         const std::string key = projections::keys::StreamHead(e.stream_id());
         ASSIGN_OR_RETURN(std::optional<std::string> head, heads.Get(key));
-        heads.Put(key, projections::keys::BigEndian64(e.stream_version()));
+        heads.Put(key,
+                  projections::keys::EncodeBigEndian64(e.stream_version()));
       }
     }
     std::vector<std::string> lines;

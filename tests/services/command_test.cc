@@ -7,7 +7,7 @@
 #include "eventstore/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/calls/call_state.h"
+#include "services/calls/call_decisions.h"
 #include "tests/eventstore/test_store.h"
 
 namespace vagt::services {

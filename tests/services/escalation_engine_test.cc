@@ -19,8 +19,8 @@
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/escalations/coverage.h"
 #include "services/escalations/deadline_engine.h"
+#include "services/lines/line_coverage.h"
 #include "tests/services/duty_commands.h"
 #include "tests/services/parties.h"
 #include "tests/services/service_test_server.h"
@@ -491,6 +491,9 @@ TEST_F(EscalationEngineTest, AcknowledgementStopsTheClimb) {
   const std::string id = RaiseByPolicy(OpenCall());
   Advance(absl::Minutes(10), {engine.get()});
   duty_.Acknowledge(id, kBackup);
+  // The engine has read the acknowledgement before two hours pass in one
+  // step; otherwise its stall check could still see the old version.
+  Settle({engine.get()});
   Advance(absl::Hours(2), {engine.get()});
   Advance(absl::Minutes(1), {engine.get()});
   EXPECT_TRUE(Timeouts(id).empty());

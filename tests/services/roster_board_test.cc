@@ -6,6 +6,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/local_time.h"
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

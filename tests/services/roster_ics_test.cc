@@ -14,11 +14,11 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/roster_rotation.h"
+#include "domain/roster_state.h"
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/roster/roster_rotation.h"
-#include "services/roster/roster_state.h"
 
 namespace vagt::services {
 namespace {

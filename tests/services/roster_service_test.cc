@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/local_time.h"
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -9,6 +9,7 @@
 #include "projections/store_feed.h"
 #include "services/common/command_context.h"
 #include "services/registry.h"
+#include "services/roster/roster_coverage.h"
 
 namespace vagt::testing {
 
@@ -34,10 +35,13 @@ ServiceTestServer::ServiceTestServer(rocksdb::Env* rocksdb_env)
   view_ = std::make_unique<services::ProjectionView>(
       *projections_, [store = store_.get()] { return store->LastPosition(); });
   access_ = std::make_unique<services::StoreAccessSink>(*store_);
-  auto services = services::MakeServices({"all"}, {.store = store_.get(),
-                                                   .clock = clock_,
-                                                   .access = access_.get(),
-                                                   .projections = view_.get()});
+  coverage_ = std::make_unique<services::ActualOrPlannedCoverage>(*store_);
+  auto services =
+      services::MakeServices({"all"}, {.store = store_.get(),
+                                       .clock = clock_,
+                                       .access = access_.get(),
+                                       .projections = view_.get(),
+                                       .coverage = coverage_.get()});
   EXPECT_TRUE(services.ok()) << services.status();
   services_ = std::move(*services);
   grpc::ServerBuilder builder;
@@ -50,6 +54,7 @@ ServiceTestServer::~ServiceTestServer() {
   server_->Shutdown();
   server_->Wait();
   services_.clear();
+  coverage_.reset();
   view_.reset();
   access_.reset();
   projections_.reset();

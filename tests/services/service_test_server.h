@@ -24,6 +24,7 @@
 #include "projections/runner.h"
 #include "services/common/access_log.h"
 #include "services/common/projection_view.h"
+#include "services/escalations/coverage.h"
 
 namespace rocksdb {
 class Env;
@@ -56,6 +57,7 @@ class ServiceTestServer {
   std::unique_ptr<projections::ProjectionRunner> projections_;
   std::unique_ptr<services::ProjectionView> view_;
   std::unique_ptr<services::StoreAccessSink> access_;
+  std::unique_ptr<services::CoverageLookup> coverage_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;

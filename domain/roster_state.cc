@@ -1,42 +1,18 @@
-#include "services/roster/roster_state.h"
+#include "domain/roster_state.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "domain/local_time.h"
 #include "eventstore/timestamps.h"
 
-namespace vagt::services {
+namespace vagt {
 namespace {
 
 bool SameParty(const v1::Party& a, const v1::Party& b) {
   return a.kind() == b.kind() && a.id() == b.id() &&
          a.display_name() == b.display_name();
-}
-
-bool ValidTime(const v1::LocalTime& t) {
-  return t.hour() >= 0 && t.hour() < 24 && t.minute() >= 0 && t.minute() < 60;
-}
-
-// 1 (Monday) .. 7 (Sunday), as v1::Weekday numbers them.
-int IsoWeekday(absl::CivilDay day) {
-  switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday:
-      return 1;
-    case absl::Weekday::tuesday:
-      return 2;
-    case absl::Weekday::wednesday:
-      return 3;
-    case absl::Weekday::thursday:
-      return 4;
-    case absl::Weekday::friday:
-      return 5;
-    case absl::Weekday::saturday:
-      return 6;
-    case absl::Weekday::sunday:
-      return 7;
-  }
-  return 0;
 }
 
 absl::CivilSecond At(absl::CivilDay day, const v1::LocalTime& t) {
@@ -59,8 +35,9 @@ bool SlotOn(const v1::RosterSlot& slot, absl::CivilDay day, int cycle_week) {
       slot.cycle_week() != static_cast<uint32_t>(cycle_week)) {
     return false;
   }
-  if (!ValidTime(slot.start()) || !ValidTime(slot.end())) return false;
-  const int weekday = IsoWeekday(day);
+  if (!IsValidLocalTime(slot.start()) || !IsValidLocalTime(slot.end()))
+    return false;
+  const v1::Weekday weekday = WeekdayOf(day);
   for (int d : slot.weekdays()) {
     if (d == weekday) return true;
   }
@@ -79,10 +56,6 @@ std::pair<absl::Time, absl::Time> Occurrence(const v1::RosterSlot& slot,
 }
 
 }  // namespace
-
-std::string RosterStreamId(const std::string& line_id) {
-  return absl::StrCat("roster-", line_id);
-}
 
 std::optional<absl::CivilDay> ParseLocalDate(const std::string& text) {
   absl::CivilDay day;
@@ -118,7 +91,8 @@ RosterState::Override RosterState::MakeOverride(
       ParseLocalDate(added.start().local_date());
   std::optional<absl::CivilDay> end = ParseLocalDate(added.end().local_date());
   if (!zone.has_value() || !start.has_value() || !end.has_value() ||
-      !ValidTime(added.start().time()) || !ValidTime(added.end().time())) {
+      !IsValidLocalTime(added.start().time()) ||
+      !IsValidLocalTime(added.end().time())) {
     return o;
   }
   o.start = ResolveLocal(At(*start, added.start().time()), *zone);
@@ -392,4 +366,4 @@ std::optional<ShiftContext> RosterState::ShiftAt(v1::RosterRole role,
   }
 }
 
-}  // namespace vagt::services
+}  // namespace vagt

@@ -6,8 +6,8 @@
 //   rotation.set_line_id("ishoj-bos");
 //   rotation.set_effective_from("2026-03-02");
 //   RETURN_IF_ERROR(ValidateRotation(rotation));
-#ifndef VAGT_SERVICES_ROSTER_ROSTER_ROTATION_H_
-#define VAGT_SERVICES_ROSTER_ROSTER_ROTATION_H_
+#ifndef VAGT_DOMAIN_ROSTER_ROTATION_H_
+#define VAGT_DOMAIN_ROSTER_ROTATION_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -16,7 +16,7 @@
 #include "vagt/v1/events.pb.h"
 #include "vagt/v1/roster.pb.h"
 
-namespace vagt::services {
+namespace vagt {
 
 inline constexpr uint32_t kMaxCycleWeeks = 52;
 inline constexpr int kMaxRotationSlots = 200;
@@ -52,6 +52,6 @@ absl::StatusOr<OverridePeriod> ValidateOverridePeriod(
     const std::string& zone_name, const v1::LocalDateTime& start,
     const v1::LocalDateTime& end, absl::string_view field);
 
-}  // namespace vagt::services
+}  // namespace vagt
 
-#endif  // VAGT_SERVICES_ROSTER_ROSTER_ROTATION_H_
+#endif  // VAGT_DOMAIN_ROSTER_ROTATION_H_

@@ -1,13 +1,13 @@
-// Checks of command fields shared by the services. Every failure is
-// INVALID_ARGUMENT naming the field and the rule, never the value (a value
-// may carry a citizen's data).
+// Checks of the fields of commands and records, shared by the services and
+// the rules below them. Every failure is INVALID_ARGUMENT naming the field
+// and the rule, never the value (a value may carry a citizen's data).
 //
 //   RETURN_IF_ERROR(CheckText(request.reason(), "reason", /*required=*/true));
 //   RETURN_IF_ERROR(CheckId(item.call_id(), absl::StrCat("items[", i,
 //                           "].call_id"), /*required=*/true));
 //   RETURN_IF_ERROR(CheckParty(request.offered_to(), "offered_to"));
-#ifndef VAGT_SERVICES_COMMON_FIELD_CHECKS_H_
-#define VAGT_SERVICES_COMMON_FIELD_CHECKS_H_
+#ifndef VAGT_DOMAIN_FIELD_CHECKS_H_
+#define VAGT_DOMAIN_FIELD_CHECKS_H_
 
 #include <cstddef>
 #include <string>
@@ -18,7 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "vagt/v1/events.pb.h"
 
-namespace vagt::services {
+namespace vagt {
 
 // Free text a person types (notes, reasons): bounded well below the store's
 // payload limit, so a long text fails here with a clear message.
@@ -113,6 +113,6 @@ inline absl::Status CheckParty(const v1::Party& party,
                  /*required=*/false, kPartyIdMaxBytes);
 }
 
-}  // namespace vagt::services
+}  // namespace vagt
 
-#endif  // VAGT_SERVICES_COMMON_FIELD_CHECKS_H_
+#endif  // VAGT_DOMAIN_FIELD_CHECKS_H_

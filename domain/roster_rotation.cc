@@ -1,4 +1,4 @@
-#include "services/roster/roster_rotation.h"
+#include "domain/roster_rotation.h"
 
 #include <algorithm>
 #include <string>
@@ -6,11 +6,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "domain/field_checks.h"
+#include "domain/local_time.h"
+#include "domain/roster_state.h"
 #include "eventstore/status_macros.h"
-#include "services/common/field_checks.h"
-#include "services/roster/roster_state.h"
 
-namespace vagt::services {
+namespace vagt {
 namespace {
 
 constexpr int kMinutesPerDay = 24 * 60;
@@ -20,13 +21,6 @@ constexpr const char* kDayNames[] = {"Mon", "Tue", "Wed", "Thu",
 
 absl::Status Invalid(absl::string_view field, absl::string_view rule) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", rule));
-}
-
-absl::Status CheckLocalTime(const v1::LocalTime& t, absl::string_view field) {
-  if (t.hour() < 0 || t.hour() > 23 || t.minute() < 0 || t.minute() > 59) {
-    return Invalid(field, "hour must be 0..23 and minute 0..59");
-  }
-  return absl::OkStatus();
 }
 
 // A minute of the cycle, as a person reads it: "week 2 Sat 07:00" ("Sat
@@ -290,4 +284,4 @@ absl::StatusOr<OverridePeriod> ValidateOverridePeriod(
   return period;
 }
 
-}  // namespace vagt::services
+}  // namespace vagt

@@ -3,7 +3,7 @@
 // Europe/Copenhagen (no gap, no overlap, right local time), the four-week
 // weekend rotation, overrides, rotations replacing each other, and the
 // rotations refused for a gap or an overlap.
-#include "services/roster/roster_state.h"
+#include "domain/roster_state.h"
 
 #include <string>
 #include <vector>
@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/roster_rotation.h"
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/roster/roster_rotation.h"
 #include "tests/services/parties.h"
 
 namespace vagt::services {

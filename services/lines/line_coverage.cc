@@ -1,8 +1,9 @@
-#include "services/escalations/coverage.h"
+#include "services/lines/line_coverage.h"
 
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 #include "services/common/command.h"

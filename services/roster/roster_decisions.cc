@@ -1,30 +1,14 @@
-#include "services/roster/roster_commands.h"
+#include "services/roster/roster_decisions.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "domain/field_checks.h"
+#include "domain/roster_rotation.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/validation.h"
-#include "services/common/field_checks.h"
-#include "services/roster/roster_rotation.h"
 
 namespace vagt::services {
-namespace {
-
-Decision One(v1::EventPayload payload) {
-  std::vector<v1::EventPayload> out;
-  out.push_back(std::move(payload));
-  return out;
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> RosterStreamOf(const std::string& line_id) {
-  if (line_id.empty()) return absl::InvalidArgumentError("line_id: required");
-  std::string stream = RosterStreamId(line_id);
-  RETURN_IF_ERROR(eventstore::ValidateStreamId(stream, "line_id"));
-  return stream;
-}
 
 Decision DecideSetRotation(const RosterState&,
                            const v1::SetRotationRequest& request) {

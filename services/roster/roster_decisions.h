@@ -3,25 +3,20 @@
 // Every failure is INVALID_ARGUMENT naming the field, NOT_FOUND or
 // FAILED_PRECONDITION, as roster.proto documents; no message carries more
 // than ids, field names and local times.
-#ifndef VAGT_SERVICES_ROSTER_ROSTER_COMMANDS_H_
-#define VAGT_SERVICES_ROSTER_ROSTER_COMMANDS_H_
+#ifndef VAGT_SERVICES_ROSTER_ROSTER_DECISIONS_H_
+#define VAGT_SERVICES_ROSTER_ROSTER_DECISIONS_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "services/roster/roster_state.h"
+#include "domain/decision.h"
+#include "domain/roster_state.h"
 #include "vagt/v1/events.pb.h"
 #include "vagt/v1/roster.pb.h"
 
 namespace vagt::services {
-
-using Decision = absl::StatusOr<std::vector<v1::EventPayload>>;
-
-// The roster stream of `line_id`, after checking the id (INVALID_ARGUMENT
-// "line_id" when empty or not usable in a stream id).
-absl::StatusOr<std::string> RosterStreamOf(const std::string& line_id);
 
 // RosterRotationSet from `request.rotation` (its line_id must be `line_id`
 // or empty) or from `request.standard`, validated (roster_rotation.h).
@@ -52,4 +47,4 @@ Decision DecideImportOverrides(
 
 }  // namespace vagt::services
 
-#endif  // VAGT_SERVICES_ROSTER_ROSTER_COMMANDS_H_
+#endif  // VAGT_SERVICES_ROSTER_ROSTER_DECISIONS_H_

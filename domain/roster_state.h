@@ -31,8 +31,8 @@
 //   bad date) plans nothing, and slots that overlap resolve to the first.
 //
 // Threading: a value type; const methods may be called from any thread.
-#ifndef VAGT_SERVICES_ROSTER_ROSTER_STATE_H_
-#define VAGT_SERVICES_ROSTER_ROSTER_STATE_H_
+#ifndef VAGT_DOMAIN_ROSTER_STATE_H_
+#define VAGT_DOMAIN_ROSTER_STATE_H_
 
 #include <optional>
 #include <string>
@@ -41,13 +41,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/local_time.h"
+#include "domain/streams.h"
 #include "eventstore/timestamps.h"
 #include "vagt/v1/events.pb.h"
 
-namespace vagt::services {
-
-// "roster-<line_id>".
-std::string RosterStreamId(const std::string& line_id);
+namespace vagt {
 
 // "YYYY-MM-DD" as a civil day; nullopt otherwise.
 std::optional<absl::CivilDay> ParseLocalDate(const std::string& text);
@@ -163,6 +162,6 @@ class RosterState {
   absl::flat_hash_set<std::string> override_ids_;
 };
 
-}  // namespace vagt::services
+}  // namespace vagt
 
-#endif  // VAGT_SERVICES_ROSTER_ROSTER_STATE_H_
+#endif  // VAGT_DOMAIN_ROSTER_STATE_H_
