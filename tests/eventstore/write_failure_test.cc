@@ -11,15 +11,11 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <atomic>
 #include <barrier>
-#include <condition_variable>
 #include <cstdint>
 #include <latch>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <ostream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -27,12 +23,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "eventstore/event_store.h"
 #include "rocksdb/env.h"
-#include "rocksdb/file_system.h"
 #include "tests/eventstore/test_store.h"
+#include "tests/support/faulty_file_system.h"
 
 namespace vagt::eventstore {
 namespace {
@@ -43,129 +38,8 @@ using testing::MakeCallNoteAdded;
 using testing::OpenStoreAt;
 using testing::ReadAllEvents;
 using testing::ScratchDir;
-
-// Which WAL operation fails.
-enum class Fault {
-  // fsync fails; the record was written, so it is usually found after reopen.
-  kWalSync,
-  // The write itself fails; the record usually never reaches the file.
-  kWalAppend,
-};
-
-// The default file system, with writes to WAL files failing on demand.
-class FaultyFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  FaultyFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-
-  const char* Name() const override { return "VagtFaultyFileSystem"; }
-
-  // From now on, WAL writes fail with `fault`, after `healthy_syncs` more
-  // successful WAL syncs (0: the next WAL write fails).
-  void Inject(Fault fault, int64_t healthy_syncs = 0) {
-    healthy_syncs_left_ = healthy_syncs;
-    fault_ = fault;
-    armed_ = true;
-  }
-  // WAL writes succeed again.
-  void Clear() { armed_ = false; }
-  // How many WAL operations failed on purpose so far.
-  int64_t injected() const { return injected_; }
-
-  // The next WAL sync waits, before it syncs, until ReleaseSync().
-  void HoldNextSync() {
-    std::lock_guard lock(mu_);
-    hold_next_sync_ = true;
-  }
-  // Returns once a sync held by HoldNextSync() waits.
-  void WaitUntilSyncHeld() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return sync_held_; });
-  }
-  // Lets the held sync go on. Also ends a WaitUntilSyncHeld() that would
-  // otherwise wait forever, when no sync came.
-  void ReleaseSync() {
-    std::lock_guard lock(mu_);
-    hold_next_sync_ = false;
-    sync_held_ = true;
-    sync_released_ = true;
-    cv_.notify_all();
-  }
-
-  rocksdb::IOStatus NewWritableFile(
-      const std::string& name, const rocksdb::FileOptions& options,
-      std::unique_ptr<rocksdb::FSWritableFile>* result,
-      rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
-    if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = std::make_unique<WalFile>(std::move(*result), this);
-    }
-    return s;
-  }
-
- private:
-  class WalFile : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    WalFile(std::unique_ptr<rocksdb::FSWritableFile> file, FaultyFileSystem* fs)
-        : FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
-
-    rocksdb::IOStatus Append(const rocksdb::Slice& data,
-                             const rocksdb::IOOptions& options,
-                             rocksdb::IODebugContext* dbg) override {
-      if (fs_->AppendFails()) return fs_->Injected();
-      return FSWritableFileOwnerWrapper::Append(data, options, dbg);
-    }
-    rocksdb::IOStatus Append(const rocksdb::Slice& data,
-                             const rocksdb::IOOptions& options,
-                             const rocksdb::DataVerificationInfo& info,
-                             rocksdb::IODebugContext* dbg) override {
-      if (fs_->AppendFails()) return fs_->Injected();
-      return FSWritableFileOwnerWrapper::Append(data, options, info, dbg);
-    }
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* dbg) override {
-      fs_->MaybeHoldSync();
-      if (fs_->SyncFails()) return fs_->Injected();
-      return FSWritableFileOwnerWrapper::Sync(options, dbg);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
-                            rocksdb::IODebugContext* dbg) override {
-      fs_->MaybeHoldSync();
-      if (fs_->SyncFails()) return fs_->Injected();
-      return FSWritableFileOwnerWrapper::Fsync(options, dbg);
-    }
-
-   private:
-    FaultyFileSystem* fs_;
-  };
-
-  bool AppendFails() const {
-    return armed_ && fault_ == Fault::kWalAppend && healthy_syncs_left_ <= 0;
-  }
-  // Uses up one healthy sync when there is one left.
-  bool SyncFails() { return armed_ && healthy_syncs_left_.fetch_sub(1) <= 0; }
-  void MaybeHoldSync() {
-    std::unique_lock lock(mu_);
-    if (!hold_next_sync_) return;
-    hold_next_sync_ = false;
-    sync_held_ = true;
-    cv_.notify_all();
-    cv_.wait(lock, [this] { return sync_released_; });
-  }
-  rocksdb::IOStatus Injected() {
-    ++injected_;
-    return rocksdb::IOStatus::IOError("injected");
-  }
-
-  std::atomic<bool> armed_ = false;
-  std::atomic<Fault> fault_ = Fault::kWalSync;
-  std::atomic<int64_t> healthy_syncs_left_ = 0;
-  std::atomic<int64_t> injected_ = 0;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool hold_next_sync_ = false;  // guarded by mu_
-  bool sync_held_ = false;       // guarded by mu_
-  bool sync_released_ = false;   // guarded by mu_
-};
+using ::vagt::testing::FaultyFileSystem;
+using Fault = ::vagt::testing::WalFault;
 
 class EventStoreWriteFailure : public ::testing::TestWithParam<Fault> {
  protected:
@@ -517,13 +391,8 @@ TEST_P(EventStoreWriteFailure, RacingRetriesAreAcknowledgedOnlyWhenStored) {
   }
 }
 
-// ctest shows tests by this name (gtest by index): .../FailedWalSync.
-void PrintTo(Fault fault, std::ostream* out) {
-  *out << (fault == Fault::kWalSync ? "FailedWalSync" : "FailedWalAppend");
-}
-
 INSTANTIATE_TEST_SUITE_P(Faults, EventStoreWriteFailure,
-                         ::testing::Values(Fault::kWalSync, Fault::kWalAppend));
+                         ::testing::Values(Fault::kSync, Fault::kAppend));
 
 }  // namespace
 }  // namespace vagt::eventstore

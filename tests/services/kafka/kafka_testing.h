@@ -9,8 +9,8 @@
 //                        ConsumeAll(cluster->bootstraps(), Topics(),
 //                                   absl::Now() + absl::Seconds(30)));
 //   EXPECT_TRUE(PublishedLog(records, Topics(), stored, Duplicates::kAllowed));
-#ifndef VAGT_TESTS_KAFKA_KAFKA_TESTING_H_
-#define VAGT_TESTS_KAFKA_KAFKA_TESTING_H_
+#ifndef VAGT_TESTS_SERVICES_KAFKA_KAFKA_TESTING_H_
+#define VAGT_TESTS_SERVICES_KAFKA_KAFKA_TESTING_H_
 
 #include <gtest/gtest.h>
 
@@ -68,4 +68,4 @@ enum class Duplicates { kNone, kAllowed };
 
 }  // namespace vagt::kafka::testing
 
-#endif  // VAGT_TESTS_KAFKA_KAFKA_TESTING_H_
+#endif  // VAGT_TESTS_SERVICES_KAFKA_KAFKA_TESTING_H_

@@ -25,7 +25,7 @@
 #include "services/kafka/mock_cluster.h"
 #include "services/kafka/topics.h"
 #include "tests/eventstore/test_store.h"
-#include "tests/kafka/kafka_testing.h"
+#include "tests/services/kafka/kafka_testing.h"
 #include "tests/support/child_process.h"
 
 #ifndef VAGT_RELAY_CHILD

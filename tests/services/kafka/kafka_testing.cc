@@ -1,4 +1,4 @@
-#include "tests/kafka/kafka_testing.h"
+#include "tests/services/kafka/kafka_testing.h"
 
 #include <librdkafka/rdkafka.h>
 

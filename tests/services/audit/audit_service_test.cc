@@ -5,7 +5,6 @@
 // refused without recording; the board at a past instant; chain
 // verification; and a read refused when its record cannot be stored.
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,9 +17,9 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "rocksdb/env.h"
-#include "rocksdb/file_system.h"
 #include "tests/services/duty_commands.h"
 #include "tests/services/service_test_server.h"
+#include "tests/support/faulty_file_system.h"
 #include "vagt/v1/audit.grpc.pb.h"
 #include "vagt/v1/oncall.grpc.pb.h"
 
@@ -35,7 +34,9 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::vagt::testing::Created;
 using ::vagt::testing::DutyCommands;
+using ::vagt::testing::FaultyFileSystem;
 using ::vagt::testing::ServiceTestServer;
+using ::vagt::testing::WalFault;
 
 constexpr char kAnna[] = "worker:anna";
 constexpr char kBo[] = "worker:bo";
@@ -652,53 +653,9 @@ TEST_F(AuditServiceTest, BoardAtShowsTheLineBetweenTwoCommands) {
 // A store that refuses appends: every service on a store whose write-ahead
 // log stops syncing on demand.
 
-// The default file system; once Fail() is called, every sync of a RocksDB
-// write-ahead log (*.log) fails, so the store refuses appends.
-class FailingWalFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  FailingWalFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-  const char* Name() const override { return "VagtFailingWalFileSystem"; }
-  void Fail() { failing_ = true; }
-
-  rocksdb::IOStatus NewWritableFile(
-      const std::string& name, const rocksdb::FileOptions& options,
-      std::unique_ptr<rocksdb::FSWritableFile>* result,
-      rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, result, dbg);
-    if (s.ok() && absl::EndsWith(name, ".log")) {
-      *result = std::make_unique<WalFile>(std::move(*result), failing_);
-    }
-    return s;
-  }
-
- private:
-  class WalFile : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    WalFile(std::unique_ptr<rocksdb::FSWritableFile> file,
-            const std::atomic<bool>& failing)
-        : FSWritableFileOwnerWrapper(std::move(file)), failing_(failing) {}
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* dbg) override {
-      if (failing_) return rocksdb::IOStatus::IOError("injected");
-      return FSWritableFileOwnerWrapper::Sync(options, dbg);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
-                            rocksdb::IODebugContext* dbg) override {
-      if (failing_) return rocksdb::IOStatus::IOError("injected");
-      return FSWritableFileOwnerWrapper::Fsync(options, dbg);
-    }
-
-   private:
-    const std::atomic<bool>& failing_;
-  };
-
-  std::atomic<bool> failing_ = false;
-};
-
 class AuditOnRefusingStoreTest : public ::testing::Test {
  protected:
-  std::shared_ptr<FailingWalFileSystem> fs_ =
-      std::make_shared<FailingWalFileSystem>();
+  std::shared_ptr<FaultyFileSystem> fs_ = std::make_shared<FaultyFileSystem>();
   std::unique_ptr<rocksdb::Env> env_ = rocksdb::NewCompositeEnv(fs_);
   // Declared last: shut down before the file system it writes through.
   ServiceTestServer server_{env_.get()};
@@ -711,7 +668,7 @@ TEST_F(AuditOnRefusingStoreTest, ReadThatCannotBeRecordedReturnsNothing) {
   ASSERT_NE(call.position, 0u);
   auto audit = v1::AuditService::NewStub(server_.channel());
 
-  fs_->Fail();
+  fs_->Inject(WalFault::kSync);
   const uint64_t before = server_.store().LastPosition();
   v1::TimelineRequest r = ValidTimeline();
   v1::TimelineResponse response;
