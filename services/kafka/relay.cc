@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <map>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,32 +12,18 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "eventstore/keys.h"
 #include "eventstore/status_macros.h"
-#include "rocksdb/db.h"
-#include "rocksdb/options.h"
 #include "services/kafka/client_config.h"
 #include "services/kafka/cloud_events.h"
+#include "services/kafka/relay_checkpoint.h"
+#include "services/kafka/relay_producer.h"
 
 namespace vagt::kafka {
 namespace {
 
-// How long the relay thread waits for an append, and the polling thread for
-// a delivery report, before looking at its flags again: bounds how late
-// Stop() and a fatal error are noticed.
-constexpr int kWaitMillis = 50;
-
 int Millis(absl::Duration d) {
   return static_cast<int>(
       std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 0, INT32_MAX));
-}
-
-// Errors of the relay's own checkpoint database. INTERNAL, not the store's
-// UNAVAILABLE (eventstore/rocks_status.h): in the relay, UNAVAILABLE means
-// that the Kafka producer failed for good, which a checkpoint error is not.
-absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  return absl::InternalError(
-      absl::StrCat("relay: ", std::string(what), ": ", s.ToString()));
 }
 
 // The properties that make the relay's promises (see relay.h), applied
@@ -75,57 +59,6 @@ uint64_t PositionOf(const rd_kafka_message_t& message) {
 
 }  // namespace
 
-// One librdkafka producer and the thread that polls it for delivery reports
-// and errors (which call OutboxRelay::OnDelivery/OnError) and persists the
-// checkpoint after each poll. Created and destroyed by the relay thread
-// (Start() for the first one).
-class OutboxRelay::Producer {
- public:
-  Producer(rd_kafka_t* handle, const Topics& topics, OutboxRelay& relay)
-      : handle_(handle) {
-    // Topic handles made up front: librdkafka fetches their metadata now,
-    // rather than holding the first record of each topic until its next
-    // topic scan (up to a second later).
-    for (const std::string& topic : topics.All()) {
-      topics_.emplace(topic, rd_kafka_topic_new(handle_, topic.c_str(),
-                                                /*conf=*/nullptr));
-    }
-    poller_ = std::thread([this, &relay] {
-      while (!stop_polling_.load(std::memory_order_acquire)) {
-        rd_kafka_poll(handle_, kWaitMillis);
-        relay.PersistCheckpoint();
-      }
-    });
-  }
-  ~Producer() {
-    StopPolling();
-    for (const auto& [name, topic] : topics_) {
-      if (topic != nullptr) rd_kafka_topic_destroy(topic);
-    }
-    rd_kafka_destroy(handle_);
-  }
-  Producer(const Producer&) = delete;
-  Producer& operator=(const Producer&) = delete;
-
-  rd_kafka_t* handle() const { return handle_; }
-  // Null for a topic that is not one of options.topics (never asked for).
-  rd_kafka_topic_t* topic(const std::string& name) const {
-    auto it = topics_.find(name);
-    return it == topics_.end() ? nullptr : it->second;
-  }
-  // After this, delivery reports are served only by explicit polls.
-  void StopPolling() {
-    stop_polling_.store(true, std::memory_order_release);
-    if (poller_.joinable()) poller_.join();
-  }
-
- private:
-  rd_kafka_t* const handle_;
-  std::map<std::string, rd_kafka_topic_t*> topics_;
-  std::atomic<bool> stop_polling_{false};
-  std::thread poller_;
-};
-
 absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Open(
     const eventstore::EventStore& store, RelayOptions options) {
   if (options.bootstrap_servers.empty()) {
@@ -138,70 +71,35 @@ absl::StatusOr<std::unique_ptr<OutboxRelay>> OutboxRelay::Open(
     return absl::InvalidArgumentError(
         "relay: batch_events and max_in_flight must be >= 1");
   }
-  rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  db_options.max_open_files = 16;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(db_options, options.checkpoint_path, &raw);
-  if (!s.ok()) return FromRocks(s, "opening the checkpoint database");
-  std::unique_ptr<rocksdb::DB> db(raw);
-
-  uint64_t checkpoint = 0;
-  std::string value;
-  s = db->Get(rocksdb::ReadOptions(), kRelayCheckpointKey, &value);
-  if (s.ok()) {
-    std::optional<uint64_t> decoded =
-        eventstore::keys::DecodeBigEndian64(value);
-    if (!decoded.has_value()) {
-      return absl::DataLossError(
-          "relay: the stored checkpoint is not 8 bytes long");
-    }
-    checkpoint = *decoded;
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading the checkpoint");
-  }
-  if (checkpoint > store.LastPosition()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "relay: the checkpoint (", checkpoint, ") is past the store's last ",
-        "position (", store.LastPosition(),
-        "): the checkpoint database belongs to another store"));
-  }
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<RelayCheckpoint> checkpoint,
+      RelayCheckpoint::Open(options.checkpoint_path, store.LastPosition()));
   return std::unique_ptr<OutboxRelay>(
-      new OutboxRelay(store, std::move(options), std::move(db), checkpoint));
+      new OutboxRelay(store, std::move(options), std::move(checkpoint)));
 }
 
 OutboxRelay::OutboxRelay(const eventstore::EventStore& store,
-                         RelayOptions options, std::unique_ptr<rocksdb::DB> db,
-                         uint64_t checkpoint)
+                         RelayOptions options,
+                         std::unique_ptr<RelayCheckpoint> checkpoint)
     : store_(store),
       options_(std::move(options)),
-      db_(std::move(db)),
-      checkpoint_(checkpoint),
-      delivered_(checkpoint) {}
+      checkpoint_db_(std::move(checkpoint)),
+      checkpoint_(checkpoint_db_->loaded()),
+      delivered_(checkpoint_) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
-absl::StatusOr<std::unique_ptr<OutboxRelay::Producer>>
-OutboxRelay::NewProducer() {
+absl::StatusOr<std::unique_ptr<RelayProducer>> OutboxRelay::NewProducer() {
   ASSIGN_OR_RETURN(
-      rd_kafka_conf_t * conf,
-      NewClientConfig(ProducerProperties(options_), "relay: producer"));
-  char error[512];
-  rd_kafka_conf_set_opaque(conf, this);
-  rd_kafka_conf_set_dr_msg_cb(conf, &OutboxRelay::OnDelivery);
-  rd_kafka_conf_set_error_cb(conf, &OutboxRelay::OnError);
-  rd_kafka_t* handle =
-      rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
-  if (handle == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    return absl::InvalidArgumentError(
-        absl::StrCat("relay: cannot create the producer: ", error));
-  }
-  auto producer = std::make_unique<Producer>(handle, options_.topics, *this);
+      std::unique_ptr<RelayProducer> producer,
+      RelayProducer::Create(ProducerProperties(options_), options_.topics,
+                            {.opaque = this,
+                             .on_delivery = &OutboxRelay::OnDelivery,
+                             .on_error = &OutboxRelay::OnError,
+                             .after_poll = [this] { PersistCheckpoint(); }}));
   {
     absl::MutexLock lock(&producer_mu_);
-    current_producer_ = handle;
+    current_producer_ = producer->handle();
   }
   absl::MutexLock lock(&mu_);
   ++producers_started_;
@@ -213,7 +111,7 @@ absl::Status OutboxRelay::Start() {
     absl::MutexLock lock(&mu_);
     if (running_) return absl::FailedPreconditionError("relay: running");
   }
-  absl::StatusOr<std::unique_ptr<Producer>> producer = NewProducer();
+  absl::StatusOr<std::unique_ptr<RelayProducer>> producer = NewProducer();
   if (!producer.ok()) return producer.status();
   absl::MutexLock lock(&mu_);
   running_ = true;
@@ -236,7 +134,7 @@ void OutboxRelay::Stop() {
   running_ = false;
 }
 
-void OutboxRelay::Run(std::unique_ptr<Producer> producer) {
+void OutboxRelay::Run(std::unique_ptr<RelayProducer> producer) {
   while (true) {
     bool failed;
     {
@@ -245,7 +143,7 @@ void OutboxRelay::Run(std::unique_ptr<Producer> producer) {
       failed = producer_failed_;
     }
     if (producer == nullptr) {
-      absl::StatusOr<std::unique_ptr<Producer>> fresh = NewProducer();
+      absl::StatusOr<std::unique_ptr<RelayProducer>> fresh = NewProducer();
       if (!fresh.ok()) {
         RecordError(std::string(fresh.status().message()));
         if (!Pause(options_.retry_backoff)) break;
@@ -275,16 +173,16 @@ void OutboxRelay::Run(std::unique_ptr<Producer> producer) {
       };
       absl::MutexLock lock(&mu_);
       mu_.AwaitWithTimeout(absl::Condition(&room),
-                           absl::Milliseconds(kWaitMillis));
+                           absl::Milliseconds(kRelayWaitMillis));
     } else if (next_position_ > store_.LastPosition()) {
       store_.WaitForAppend(next_position_ - 1,
-                           absl::Now() + absl::Milliseconds(kWaitMillis));
+                           absl::Now() + absl::Milliseconds(kRelayWaitMillis));
     }
   }
   if (producer != nullptr) Retire(std::move(producer), /*flush=*/true);
 }
 
-void OutboxRelay::ProduceAvailable(Producer& producer) {
+void OutboxRelay::ProduceAvailable(RelayProducer& producer) {
   while (true) {
     size_t room;
     {
@@ -322,7 +220,7 @@ void OutboxRelay::ProduceAvailable(Producer& producer) {
   }
 }
 
-absl::Status OutboxRelay::Produce(Producer& producer,
+absl::Status OutboxRelay::Produce(RelayProducer& producer,
                                   const v1::EventEnvelope& event) {
   if (event.global_position() != next_position_) {
     return absl::DataLossError(
@@ -389,14 +287,14 @@ absl::Status OutboxRelay::Produce(Producer& producer,
       return in_flight_ < before || stopping_ || producer_failed_;
     };
     mu_.AwaitWithTimeout(absl::Condition(&drained),
-                         absl::Milliseconds(kWaitMillis));
+                         absl::Milliseconds(kRelayWaitMillis));
     if (stopping_ || producer_failed_) {
       return absl::CancelledError("relay: stopping");
     }
   }
 }
 
-void OutboxRelay::Retire(std::unique_ptr<Producer> producer, bool flush) {
+void OutboxRelay::Retire(std::unique_ptr<RelayProducer> producer, bool flush) {
   producer->StopPolling();
   rd_kafka_t* handle = producer->handle();
   {
@@ -410,7 +308,7 @@ void OutboxRelay::Retire(std::unique_ptr<Producer> producer, bool flush) {
   rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   const absl::Time deadline = absl::Now() + absl::Milliseconds(200);
   while (rd_kafka_outq_len(handle) > 0 && absl::Now() < deadline) {
-    rd_kafka_poll(handle, kWaitMillis);
+    rd_kafka_poll(handle, kRelayWaitMillis);
   }
   rd_kafka_poll(handle, 0);
   PersistCheckpoint();
@@ -475,11 +373,8 @@ void OutboxRelay::PersistCheckpoint() {
     if (delivered_ <= checkpoint_) return;
     target = delivered_;
   }
-  // Not synced: see relay.h (a lost checkpoint only republishes).
-  rocksdb::Status s = db_->Put(rocksdb::WriteOptions(), kRelayCheckpointKey,
-                               eventstore::keys::EncodeBigEndian64(target));
-  if (!s.ok()) {
-    RecordError(std::string(FromRocks(s, "saving the checkpoint").message()));
+  if (absl::Status s = checkpoint_db_->Save(target); !s.ok()) {
+    RecordError(std::string(s.message()));
     return;
   }
   absl::MutexLock lock(&mu_);

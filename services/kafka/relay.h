@@ -66,17 +66,13 @@
 #include "eventstore/event_store.h"
 #include "services/kafka/topics.h"
 
-namespace rocksdb {
-class DB;
-}  // namespace rocksdb
-
 typedef struct rd_kafka_s rd_kafka_t;
 typedef struct rd_kafka_message_s rd_kafka_message_t;
 
 namespace vagt::kafka {
 
-// The RocksDB key of the checkpoint in options.checkpoint_path.
-inline constexpr char kRelayCheckpointKey[] = "relay/checkpoint";
+class RelayCheckpoint;
+class RelayProducer;
 
 struct RelayOptions {
   // "host:port,..." (bootstrap.servers).
@@ -156,25 +152,23 @@ class OutboxRelay {
   absl::Status InjectFatalErrorForTesting();
 
  private:
-  class Producer;
-
   OutboxRelay(const eventstore::EventStore& store, RelayOptions options,
-              std::unique_ptr<rocksdb::DB> db, uint64_t checkpoint);
+              std::unique_ptr<RelayCheckpoint> checkpoint);
 
   // The relay thread, starting with `producer`.
-  void Run(std::unique_ptr<Producer> producer);
+  void Run(std::unique_ptr<RelayProducer> producer);
   // Produces store events from next_position_ until the in-flight limit or
   // the end of the store, a failure, or Stop().
-  void ProduceAvailable(Producer& producer);
+  void ProduceAvailable(RelayProducer& producer);
   // Produces `event`, which must be at next_position_. UNAVAILABLE when the
   // producer refuses it (it must be replaced); DATA_LOSS for an event that
   // cannot be published; CANCELLED when, while librdkafka's queue is full,
   // the relay stops or the producer fails.
-  absl::Status Produce(Producer& producer, const v1::EventEnvelope& event);
+  absl::Status Produce(RelayProducer& producer, const v1::EventEnvelope& event);
   // Stops polling `producer`, waits for its records in flight (up to
   // options_.stop_flush_timeout, when `flush`), abandons the rest, saves
   // the checkpoint and destroys it. Afterwards nothing is in flight.
-  void Retire(std::unique_ptr<Producer> producer, bool flush);
+  void Retire(std::unique_ptr<RelayProducer> producer, bool flush);
   // Called by librdkafka on the polling thread for each delivery report.
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message,
                          void* opaque);
@@ -185,11 +179,11 @@ class OutboxRelay {
   void RecordError(std::string error) ABSL_LOCKS_EXCLUDED(mu_);
   // Waits for `duration` or until Stop() is called; returns !stopping_.
   bool Pause(absl::Duration duration) ABSL_LOCKS_EXCLUDED(mu_);
-  absl::StatusOr<std::unique_ptr<Producer>> NewProducer();
+  absl::StatusOr<std::unique_ptr<RelayProducer>> NewProducer();
 
   const eventstore::EventStore& store_;
   const RelayOptions options_;
-  const std::unique_ptr<rocksdb::DB> db_;
+  const std::unique_ptr<RelayCheckpoint> checkpoint_db_;
 
   // Serializes database writes of the checkpoint (the polling thread and,
   // between producers, the relay thread). Taken before mu_.
