@@ -26,6 +26,11 @@ inline constexpr char kRosterKind[] = "roster";
 inline constexpr char kPolicyKind[] = "policy";
 inline constexpr char kAlarmKind[] = "alarm";
 inline constexpr char kAccessKind[] = "access";
+inline constexpr char kDirectoryKind[] = "directory";
+
+// The one directory of an installation: principals, roles, credentials,
+// teams and their lines (domain/directory.h).
+inline constexpr char kDirectoryStream[] = "directory-main";
 
 // "<kind>-<id>".
 inline std::string StreamId(std::string_view kind, std::string_view id) {

@@ -9,6 +9,7 @@
 #include "services/audit/audit_service.h"
 #include "services/calls/call_service.h"
 #include "services/citizens/citizen_service.h"
+#include "services/directory/directory_service.h"
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/policy_service.h"
 #include "services/lines/line_service.h"
@@ -49,6 +50,7 @@ const std::vector<std::pair<std::string, Factory>>& Factories() {
           {"lines", Command<LineService>()},
           {"citizens", Command<CitizenService>()},
           {"roster", Command<RosterService>()},
+          {"directory", Command<DirectoryService>()},
           {"oncall",
            {.reads_projections = true,
             .make =
