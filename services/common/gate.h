@@ -1,0 +1,44 @@
+// Admit: who is at the other end of a request, and whether they may call its
+// method. The gate at the gRPC edge (issue #13, being wired in) calls this
+// once per request with the directory as folded so far; nothing else decides
+// identity.
+//
+//   ASSIGN_OR_RETURN(Caller caller,
+//                    Admit(directory, "/vagt.v1.CallService/ReceiveCall",
+//                          authorization_header, clock.Now()));
+//   ctx.actor = caller.party_id;
+//
+// UNAUTHENTICATED when the request carries no valid vagt access token (no
+// "authorization: Bearer ...", an unknown credential or wrong secret, a
+// revoked or expired token, a suspended principal); PERMISSION_DENIED naming
+// the missing right and the roles that carry it. No message repeats the
+// token.
+#ifndef VAGT_SERVICES_COMMON_GATE_H_
+#define VAGT_SERVICES_COMMON_GATE_H_
+
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "domain/directory.h"
+
+namespace vagt::services {
+
+struct Caller {
+  // Empty for an exempt method called without credentials.
+  std::string party_id;
+  std::string credential_id;
+  // (role, team id) as the directory holds them.
+  std::set<std::pair<v1::Role, std::string>> roles;
+};
+
+absl::StatusOr<Caller> Admit(const DirectoryState& directory,
+                             absl::string_view method,
+                             absl::string_view authorization, absl::Time now);
+
+}  // namespace vagt::services
+
+#endif  // VAGT_SERVICES_COMMON_GATE_H_
