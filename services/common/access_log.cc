@@ -1,36 +1,14 @@
 #include "services/common/access_log.h"
 
-#include <uuid/uuid.h>
-
 #include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/field_checks.h"
 #include "domain/streams.h"
+#include "services/common/ids.h"
 
 namespace vagt::services {
-namespace {
-
-std::string NewUuid() {
-  uuid_t id;
-  uuid_generate_random(id);
-  char text[37];
-  uuid_unparse_lower(id, text);
-  return text;
-}
-
-}  // namespace
-
-absl::Status CheckAuditReader(const std::string& actor) {
-  if (IsWorkerId(actor) ||
-      (actor.size() > 8 && absl::StartsWith(actor, "auditor:"))) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(
-      "the audit trail is open to team workers (worker:...) and auditors "
-      "(auditor:...) only");
-}
 
 absl::Status CheckAccessReason(const v1::AccessReason& access,
                                const std::string& field) {

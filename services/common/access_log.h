@@ -16,10 +16,6 @@
 
 namespace vagt::services {
 
-// PERMISSION_DENIED unless `actor` may read the audit trail: a team worker
-// ("worker:...") or an auditor ("auditor:...").
-absl::Status CheckAuditReader(const std::string& actor);
-
 // INVALID_ARGUMENT (naming `field`) unless a purpose is given, with a reason
 // when the purpose is OTHER.
 absl::Status CheckAccessReason(const v1::AccessReason& access,

@@ -4,24 +4,17 @@
 #include "domain/field_checks.h"
 #include "eventstore/event_store.h"
 #include "eventstore/status_macros.h"
+#include "services/common/edge.h"
 
 namespace vagt::services {
 
 absl::StatusOr<std::string> ActorOf(const grpc::ServerContext& call) {
-  const auto& metadata = call.client_metadata();
-  auto it = metadata.find(kActorMetadataKey);
-  if (it == metadata.end() || it->second.empty()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        kActorMetadataKey, " metadata: required (who is doing this)"));
+  ASSIGN_OR_RETURN(Caller caller, CallerOf(call));
+  if (caller.party_id.empty()) {
+    return absl::UnauthenticatedError(
+        "authorization: required (\"Bearer <vagt access token>\")");
   }
-  std::string actor(it->second.data(), it->second.size());
-  if (absl::Status s =
-          CheckId(actor, absl::StrCat(kActorMetadataKey, " metadata"),
-                  /*required=*/true, eventstore::kMaxMetadataBytes);
-      !s.ok()) {
-    return absl::UnauthenticatedError(s.message());
-  }
-  return actor;
+  return std::move(caller.party_id);
 }
 
 absl::StatusOr<CommandContext> MakeCommandContext(

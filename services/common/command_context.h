@@ -1,5 +1,6 @@
 // CommandContext: who asked for a command, under which request id, and when.
-// Built from a gRPC call at the service edge; everything below takes it.
+// Built from a gRPC call from what the edge admitted (edge.h); everything
+// below takes it.
 #ifndef VAGT_SERVICES_COMMON_COMMAND_CONTEXT_H_
 #define VAGT_SERVICES_COMMON_COMMAND_CONTEXT_H_
 
@@ -12,21 +13,17 @@
 
 namespace vagt::services {
 
-// The metadata key that names the actor until real authentication arrives.
-inline constexpr char kActorMetadataKey[] = "x-vagt-actor";
-
 struct CommandContext {
   std::string actor;       // e.g. "worker:anna"
   std::string request_id;  // idempotency key, never empty
   absl::Time now;          // from the injected clock
 };
 
-// The actor named in `x-vagt-actor`; UNAUTHENTICATED when it is missing or
-// malformed.
+// The authenticated caller's party id, as the edge admitted the request
+// (edge.h); the refusal when it did not.
 absl::StatusOr<std::string> ActorOf(const grpc::ServerContext& call);
 
-// Reads the actor from `x-vagt-actor` (UNAUTHENTICATED when missing or
-// malformed) and checks `request_id` (INVALID_ARGUMENT naming it).
+// The actor as ActorOf, `request_id` checked (INVALID_ARGUMENT naming it).
 absl::StatusOr<CommandContext> MakeCommandContext(
     const grpc::ServerContext& call, const std::string& request_id,
     const Clock& clock);

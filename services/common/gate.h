@@ -16,6 +16,7 @@
 #ifndef VAGT_SERVICES_COMMON_GATE_H_
 #define VAGT_SERVICES_COMMON_GATE_H_
 
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -33,6 +34,16 @@ struct Caller {
   std::string credential_id;
   // (role, team id) as the directory holds them.
   std::set<std::pair<v1::Role, std::string>> roles;
+};
+
+// Where the gate reads the directory: the store itself (LiveDirectory), or
+// the projections where the store lives in another process.
+class DirectorySource {
+ public:
+  virtual ~DirectorySource() = default;
+  // UNAVAILABLE when the directory cannot be read.
+  virtual absl::StatusOr<std::shared_ptr<const DirectoryState>> Current()
+      const = 0;
 };
 
 absl::StatusOr<Caller> Admit(const DirectoryState& directory,

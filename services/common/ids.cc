@@ -1,6 +1,7 @@
 #include "services/common/ids.h"
 
 #include <openssl/evp.h>
+#include <uuid/uuid.h>
 
 #include <array>
 #include <cstdio>
@@ -24,6 +25,14 @@ std::string IdFromRequest(std::string_view kind, std::string_view request_id) {
                 digest[10], digest[11], digest[12], digest[13], digest[14],
                 digest[15]);
   return std::string(text, 36);
+}
+
+std::string NewUuid() {
+  uuid_t id;
+  uuid_generate_random(id);
+  char text[37];
+  uuid_unparse_lower(id, text);
+  return text;
 }
 
 }  // namespace vagt::services

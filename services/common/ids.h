@@ -12,6 +12,10 @@ namespace vagt::services {
 // `request_id`; equal inputs give equal ids.
 std::string IdFromRequest(std::string_view kind, std::string_view request_id);
 
+// A new random UUID (libuuid), for records that no request names (reads,
+// refusals).
+std::string NewUuid();
+
 }  // namespace vagt::services
 
 #endif  // VAGT_SERVICES_COMMON_IDS_H_

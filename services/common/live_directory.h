@@ -21,15 +21,16 @@
 #include "absl/synchronization/mutex.h"
 #include "domain/directory.h"
 #include "eventstore/event_store.h"
+#include "services/common/gate.h"
 
 namespace vagt::services {
 
-class LiveDirectory {
+class LiveDirectory final : public DirectorySource {
  public:
   explicit LiveDirectory(const eventstore::EventStore& store) : store_(store) {}
 
   // UNAVAILABLE (the store's error) when the directory cannot be read.
-  absl::StatusOr<std::shared_ptr<const DirectoryState>> Current() const
+  absl::StatusOr<std::shared_ptr<const DirectoryState>> Current() const override
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:

@@ -52,6 +52,10 @@ const std::vector<Grant>& Grants() {
        "see-directory",
        {v1::ROLE_ADMINISTRATOR, v1::ROLE_AUDITOR, v1::ROLE_TEAM_LEADER}},
       {Right::kManageDirectory, "manage-directory", {v1::ROLE_ADMINISTRATOR}},
+      {Right::kIdentify,
+       "identify",
+       {v1::ROLE_TEAM_WORKER, v1::ROLE_TEAM_LEADER, v1::ROLE_AUDITOR,
+        v1::ROLE_ADMINISTRATOR, v1::ROLE_PARTNER, v1::ROLE_INTEGRATION}},
   };
   return *grants;
 }
@@ -117,6 +121,7 @@ std::vector<MethodRule> Expand() {
         {"ExportReview", Right::kReadTrail}}},
       {"vagt.v1.DirectoryService",
        {{"GetDirectory", Right::kSeeDirectory},
+        {"WhoAmI", Right::kIdentify},
         {"RegisterPrincipal", Right::kManageDirectory},
         {"GrantRole", Right::kManageDirectory},
         {"RevokeRole", Right::kManageDirectory},

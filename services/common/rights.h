@@ -32,6 +32,7 @@ enum class Right {
   kReadTrail,          // AuditService
   kSeeDirectory,       // DirectoryService.GetDirectory
   kManageDirectory,    // DirectoryService, every command
+  kIdentify,           // DirectoryService.WhoAmI: every role
 };
 
 // "log-calls", "manage-directory": how a refusal names the right.

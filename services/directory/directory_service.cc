@@ -8,6 +8,7 @@
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
 #include "services/common/command.h"
+#include "services/common/edge.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
 #include "services/directory/directory_decisions.h"
@@ -65,30 +66,34 @@ absl::StatusOr<v1::IssueTokenResponse> Issue(
   return response;
 }
 
+void DescribePrincipal(const DirectoryState& directory,
+                       const Principal& principal, v1::PrincipalInfo& p) {
+  p.set_party_id(principal.party_id);
+  p.set_kind(principal.kind);
+  p.set_partner_kind(principal.partner_kind);
+  p.set_display_name(principal.display_name);
+  p.set_suspended(principal.suspended);
+  for (const auto& [role, team] : principal.roles) {
+    v1::RoleGrant& g = *p.add_roles();
+    g.set_role(role);
+    g.set_team_id(team);
+  }
+  for (const std::string& credential_id : principal.credentials) {
+    const Credential& c = *directory.credential(credential_id);
+    v1::CredentialInfo& info = *p.add_credentials();
+    info.set_credential_id(credential_id);
+    info.set_label(c.label);
+    *info.mutable_issued_at() = ToTimestamp(c.issued_at);
+    *info.mutable_expires_at() = ToTimestamp(c.expires_at);
+    info.set_revoked(c.revoked);
+  }
+}
+
 v1::Directory Describe(const DirectoryState& directory) {
   v1::Directory out;
   out.set_version(directory.version());
   for (const auto& [id, principal] : directory.principals()) {
-    v1::PrincipalInfo& p = *out.add_principals();
-    p.set_party_id(id);
-    p.set_kind(principal.kind);
-    p.set_partner_kind(principal.partner_kind);
-    p.set_display_name(principal.display_name);
-    p.set_suspended(principal.suspended);
-    for (const auto& [role, team] : principal.roles) {
-      v1::RoleGrant& g = *p.add_roles();
-      g.set_role(role);
-      g.set_team_id(team);
-    }
-    for (const std::string& credential_id : principal.credentials) {
-      const Credential& c = *directory.credential(credential_id);
-      v1::CredentialInfo& info = *p.add_credentials();
-      info.set_credential_id(credential_id);
-      info.set_label(c.label);
-      *info.mutable_issued_at() = ToTimestamp(c.issued_at);
-      *info.mutable_expires_at() = ToTimestamp(c.expires_at);
-      info.set_revoked(c.revoked);
-    }
+    DescribePrincipal(directory, principal, *out.add_principals());
   }
   for (const auto& [id, team] : directory.teams()) {
     v1::TeamInfo& t = *out.add_teams();
@@ -110,6 +115,24 @@ absl::StatusOr<v1::Directory> Read(const eventstore::EventStore& store,
       DirectoryState directory,
       LoadAggregate<DirectoryState>(store, kDirectoryStream, &version));
   return Describe(directory);
+}
+
+absl::StatusOr<v1::WhoAmIResponse> Identify(
+    const eventstore::EventStore& store, const grpc::ServerContext& context) {
+  ASSIGN_OR_RETURN(Caller caller, CallerOf(context));
+  uint64_t version = 0;
+  ASSIGN_OR_RETURN(
+      DirectoryState directory,
+      LoadAggregate<DirectoryState>(store, kDirectoryStream, &version));
+  const Principal* principal = directory.principal(caller.party_id);
+  if (principal == nullptr) {
+    return absl::UnauthenticatedError(
+        "authorization: not a token this server issued");
+  }
+  v1::WhoAmIResponse out;
+  DescribePrincipal(directory, *principal, *out.mutable_principal());
+  out.set_credential_id(caller.credential_id);
+  return out;
 }
 
 }  // namespace
@@ -197,6 +220,12 @@ grpc::Status DirectoryService::GetDirectory(
     grpc::ServerContext* context, const v1::GetDirectoryRequest* /*request*/,
     v1::Directory* response) {
   return Answer(Read(store_, *context), response);
+}
+
+grpc::Status DirectoryService::WhoAmI(grpc::ServerContext* context,
+                                      const v1::WhoAmIRequest* /*request*/,
+                                      v1::WhoAmIResponse* response) {
+  return Answer(Identify(store_, *context), response);
 }
 
 }  // namespace vagt::services

@@ -53,6 +53,9 @@ class DirectoryService final : public v1::DirectoryService::Service {
   grpc::Status GetDirectory(grpc::ServerContext* context,
                             const v1::GetDirectoryRequest* request,
                             v1::Directory* response) override;
+  grpc::Status WhoAmI(grpc::ServerContext* context,
+                      const v1::WhoAmIRequest* request,
+                      v1::WhoAmIResponse* response) override;
 
  private:
   eventstore::EventStore& store_;

@@ -128,13 +128,13 @@ absl::StatusOr<v1::Party> AnsweringTarget(const EscalationState& escalation,
   // itself.
   if (!on_behalf_of.empty() && !IsWorkerId(actor)) {
     return absl::FailedPreconditionError(
-        "on_behalf_of: only a team worker (x-vagt-actor \"worker:<id>\") may "
+        "on_behalf_of: only a team worker (a caller \"worker:<id>\") may "
         "record an answer on another party's behalf");
   }
   const std::string& answering = on_behalf_of.empty() ? actor : on_behalf_of;
   if (answering != escalation.target().id()) {
     return absl::FailedPreconditionError(
-        absl::StrCat(on_behalf_of.empty() ? "x-vagt-actor" : "on_behalf_of",
+        absl::StrCat(on_behalf_of.empty() ? "the caller" : "on_behalf_of",
                      ": only the escalation's current target can answer it"));
   }
   return escalation.target();
@@ -414,7 +414,7 @@ Decision DecideCancel(const EscalationState& escalation,
   // declines (naming who is next) or, once accepted, resolves.
   if (actor == escalation.target().id()) {
     return absl::FailedPreconditionError(
-        "x-vagt-actor: the escalation's current target may not cancel it "
+        "the caller: the escalation's current target may not cancel it "
         "(decline it, so it climbs, or resolve it)");
   }
   RETURN_IF_ERROR(CheckText(request.details().reason(), "details.reason",

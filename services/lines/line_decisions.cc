@@ -46,7 +46,7 @@ absl::StatusOr<v1::Party> HolderOf(bool has_holder,
   }
   if (!IsWorkerId(actor)) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "x-vagt-actor: only a team worker (\"worker:<id>\") holds the line; ",
+        "the caller: only a team worker (\"worker:<id>\") holds the line; ",
         command, " by anyone else must name the team worker in holder"));
   }
   v1::Party party;
@@ -212,7 +212,7 @@ absl::Status RequireHeldBy(const LineState& line, const std::string& actor,
   if (line.holder().id() != actor) {
     return absl::FailedPreconditionError(
         absl::StrCat("only the holder of the line may do ", command,
-                     " (x-vagt-actor is not the holder)"));
+                     " (the caller is not the holder)"));
   }
   return absl::OkStatus();
 }
@@ -238,7 +238,7 @@ absl::Status RequireOfferedTo(const LineState& line, const std::string& actor,
   if (line.offered_to().id() != actor) {
     return absl::FailedPreconditionError(
         absl::StrCat("only the party the handover is offered to may ", command,
-                     " it (x-vagt-actor is not offered_to)"));
+                     " it (the caller is not offered_to)"));
   }
   return absl::OkStatus();
 }
@@ -374,7 +374,7 @@ Decision DecideWithdrawHandover(const LineState& line,
   RETURN_IF_ERROR(RequirePending(line, request.handover_id()));
   if (line.holder().id() != actor) {
     return absl::FailedPreconditionError(
-        "only the holder of the line may withdraw its handover (x-vagt-actor "
+        "only the holder of the line may withdraw its handover (the caller "
         "is not the holder)");
   }
   v1::EventPayload payload;

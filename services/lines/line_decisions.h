@@ -38,14 +38,14 @@ using CitedCitizenLookup =
     absl::FunctionRef<absl::StatusOr<std::optional<std::string>>(
         Citation citation, const std::string& id)>;
 
-// `actor` is the caller (x-vagt-actor); `handover_id` the id derived from the
+// `actor` is the authenticated caller; `handover_id` the id derived from the
 // request id; `line_id` of the request is validated by the caller.
 //
 // Every Party in a request passes CheckParty (field_checks.h): its id is
 // "worker:<id>" exactly when its kind is TEAM_WORKER, "partner:<id>" for the
 // partner kinds. TakeLine and TakeBack without `holder` make the caller the
 // holder, so the caller must then be a team worker (FAILED_PRECONDITION
-// naming x-vagt-actor otherwise).
+// naming the caller otherwise).
 //
 // A handover note is recorded with every item that cites a call or an
 // escalation about the citizen that stream records: a citizen_ref the client

@@ -1,6 +1,8 @@
 // ServiceTestServer: every vagt service on a fresh store in a temporary
 // directory, served in-process over gRPC, with a FakeClock the test moves.
-// The projections follow the store on their own thread, as in vagtd.
+// The projections follow the store on their own thread, as in vagtd. The
+// edge admits requests as in vagtd, against a directory of test principals
+// (test_principals.h) appended first.
 //
 //   ServiceTestServer server;
 //   auto calls = v1::CallService::NewStub(server.channel());
@@ -23,6 +25,7 @@
 #include "grpcpp/server.h"
 #include "projections/runner.h"
 #include "services/common/access_log.h"
+#include "services/common/live_directory.h"
 #include "services/common/projection_view.h"
 #include "services/escalations/coverage.h"
 
@@ -46,14 +49,27 @@ class ServiceTestServer {
   eventstore::EventStore& store() { return *store_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   projections::ProjectionRunner& projections() { return *projections_; }
+  // Events appended since the test directory was (the store's last
+  // position, less the directory's events).
+  uint64_t appended() const { return store_->LastPosition() - seeded_; }
+  // The events appended after `position`, without the gate's records of
+  // refusals (AccessRefused), which go to `refusals` when given.
+  std::vector<v1::EventEnvelope> AppendedAfter(
+      uint64_t position, std::vector<v1::AccessRefused>* refusals = nullptr);
+  // The store's last position once the test directory was appended (a day
+  // before DefaultStart()).
+  uint64_t seeded() const { return seeded_; }
 
-  // A client context that names `actor` in x-vagt-actor (empty: none).
+  // A client context with the bearer token of the test principal `actor`
+  // (test_principals.h; empty: no credentials).
   static std::unique_ptr<grpc::ClientContext> As(const std::string& actor);
 
  private:
   std::string dir_;
   FakeClock clock_;
   std::unique_ptr<eventstore::EventStore> store_;
+  std::unique_ptr<services::LiveDirectory> directory_;
+  uint64_t seeded_ = 0;
   std::unique_ptr<projections::ProjectionRunner> projections_;
   std::unique_ptr<services::ProjectionView> view_;
   std::unique_ptr<services::StoreAccessSink> access_;

@@ -2,7 +2,8 @@
 // services (the line taken, a call from a citizen in crisis, an escalation to
 // the social emergency service, the handover to the night partner, the
 // escalation resolved after midnight), exported for the review meeting as
-// HTML and as JSON and compared with golden files in tests/services/audit/golden/.
+// HTML and as JSON and compared with golden files in
+// tests/services/audit/golden/.
 //
 // The FakeClock makes every time deterministic and ids derive from request
 // ids, except the events' own ids (random UUIDs) which the report leaves out;

@@ -214,7 +214,7 @@ TEST_F(CallServiceTest, ImplausibleReceiveInputIsRefusedNamingTheField) {
     EXPECT_THAT(s.error_message(), HasSubstr(c.field));
     EXPECT_THAT(s.error_message(), ::testing::Not(HasSubstr("Jensen")));
   }
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_EQ(server_.appended(), 0u);
 }
 
 TEST_F(CallServiceTest, FollowUpDetailsWithoutFollowUpAreRefused) {

@@ -222,7 +222,7 @@ TEST_F(CitizenServiceTest,
   ASSERT_TRUE(Grant(AConsent("consent-1"), &retry).ok());
   EXPECT_TRUE(retry.result().replayed());
   EXPECT_EQ(retry.consent_id(), first.consent_id());
-  EXPECT_EQ(server_.store().LastPosition(), 1u);
+  EXPECT_EQ(server_.appended(), 1u);
 }
 
 TEST_F(CitizenServiceTest, RetriedWithdrawalIsReplayedNotRefused) {
@@ -234,7 +234,7 @@ TEST_F(CitizenServiceTest, RetriedWithdrawalIsReplayedNotRefused) {
   ASSERT_TRUE(Withdraw("withdraw-1", granted.consent_id(), &retry).ok());
   EXPECT_TRUE(retry.replayed());
   EXPECT_EQ(retry.stream_version(), first.stream_version());
-  EXPECT_EQ(server_.store().LastPosition(), 2u);
+  EXPECT_EQ(server_.appended(), 2u);
   // A new request to withdraw it again is refused.
   EXPECT_EQ(Withdraw("withdraw-2", granted.consent_id()).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
@@ -250,7 +250,7 @@ TEST_F(CitizenServiceTest, RequestIdOfAnotherCommandIsRefusedAsAlreadyUsed) {
   // Another citizen.
   EXPECT_EQ(Update(APlan("shared-id", "citizen-other"), &plan).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(server_.store().LastPosition(), 1u);
+  EXPECT_EQ(server_.appended(), 1u);
 }
 
 // ---------------------------------------------------------------------------
@@ -284,7 +284,7 @@ TEST_F(CitizenServiceTest, BadCitizenRefIsRefusedWithoutRepeatingIt) {
                   .error_code(),
               grpc::StatusCode::INVALID_ARGUMENT);
   }
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_EQ(server_.appended(), 0u);
 }
 
 struct BadGrant {
@@ -354,7 +354,7 @@ TEST_F(CitizenServiceTest, MalformedConsentNamesTheFieldAndAppendsNothing) {
     EXPECT_THAT(s.error_message(), Not(HasSubstr("Mette")));
     EXPECT_THAT(s.error_message(), Not(HasSubstr(kCitizen)));
   }
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_EQ(server_.appended(), 0u);
 }
 
 TEST_F(CitizenServiceTest, MalformedPlanAndWithdrawalNameTheirFields) {
@@ -383,7 +383,7 @@ TEST_F(CitizenServiceTest, MalformedPlanAndWithdrawalNameTheirFields) {
   s = Withdraw("", "c");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("request_id"));
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_EQ(server_.appended(), 0u);
 }
 
 // ---------------------------------------------------------------------------

@@ -152,8 +152,13 @@ TEST_F(CrisisPlanReadTest, BadReadsNameTheProblemAndRecordNothing) {
 
   s = Read("system:engine", &plan);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(), HasSubstr("read-crisis-plans"));
 
-  EXPECT_EQ(server_.store().LastPosition(), before);
+  // Nothing but the gate's record of the one refusal it made.
+  std::vector<v1::AccessRefused> refusals;
+  EXPECT_THAT(server_.AppendedAfter(before, &refusals), ::testing::IsEmpty());
+  ASSERT_EQ(refusals.size(), 1u);
+  EXPECT_EQ(refusals[0].right(), "read-crisis-plans");
 }
 
 }  // namespace

@@ -89,6 +89,24 @@ class DirectoryServiceTest : public ::testing::Test {
     EXPECT_THAT(s.error_message(), HasSubstr(field));
     EXPECT_EQ(server_.store().LastPosition(), before);
   }
+  // The principal `id` of `d` (a test failure, and an empty one, if none).
+  static v1::PrincipalInfo Principal(const v1::Directory& d,
+                                     const std::string& id) {
+    for (const v1::PrincipalInfo& p : d.principals()) {
+      if (p.party_id() == id) return p;
+    }
+    ADD_FAILURE() << "no principal " << id;
+    return {};
+  }
+  static v1::TeamInfo TeamIn(const v1::Directory& d, const std::string& id) {
+    for (const v1::TeamInfo& t : d.teams()) {
+      if (t.team_id() == id) return t;
+    }
+    ADD_FAILURE() << "no team " << id;
+    return {};
+  }
+  // The directory's version before the test: the test principals'.
+  uint64_t SeededVersion() const { return seeded_version_; }
   static std::unique_ptr<grpc::ClientContext> As() {
     return ServiceTestServer::As(kAdmin);
   }
@@ -97,40 +115,42 @@ class DirectoryServiceTest : public ::testing::Test {
   std::unique_ptr<v1::DirectoryService::Stub> directory_ =
       v1::DirectoryService::NewStub(server_.channel());
   int requests_ = 0;
+  const uint64_t seeded_version_ =
+      *server_.store().StreamVersion(kDirectoryStream);
 };
 
 TEST_F(DirectoryServiceTest, PrincipalsRolesTeamsAndLinesAreRecorded) {
   ASSERT_TRUE(Team("ishoj-bos").ok());
   ASSERT_TRUE(Line("ishoj-bos", "central").ok());
-  ASSERT_TRUE(Register("worker:anna").ok());
-  ASSERT_TRUE(Grant("worker:anna", v1::ROLE_TEAM_WORKER, "ishoj-bos").ok());
-  ASSERT_TRUE(Register("partner:natpartner", "Natteravnen ApS",
+  ASSERT_TRUE(Register("worker:lise").ok());
+  ASSERT_TRUE(Grant("worker:lise", v1::ROLE_TEAM_WORKER, "ishoj-bos").ok());
+  ASSERT_TRUE(Register("partner:natlys", "Natteravnen ApS",
                        v1::PARTY_KIND_NIGHT_PARTNER)
                   .ok());
-  ASSERT_TRUE(Grant("partner:natpartner", v1::ROLE_PARTNER).ok());
+  ASSERT_TRUE(Grant("partner:natlys", v1::ROLE_PARTNER).ok());
   v1::AddTeamPartnerRequest add;
   add.set_request_id(NextRequestId());
   add.set_team_id("ishoj-bos");
-  add.set_partner_id("partner:natpartner");
+  add.set_partner_id("partner:natlys");
   v1::CommandResult result;
   ASSERT_TRUE(directory_->AddTeamPartner(As().get(), add, &result).ok());
   EXPECT_EQ(result.stream_id(), kDirectoryStream);
 
   const v1::Directory d = Read();
-  ASSERT_EQ(d.principals_size(), 2);
-  EXPECT_EQ(d.principals(1).party_id(), "worker:anna");
-  EXPECT_EQ(d.principals(1).kind(), v1::PRINCIPAL_KIND_PERSON);
-  ASSERT_EQ(d.principals(1).roles_size(), 1);
-  EXPECT_EQ(d.principals(1).roles(0).role(), v1::ROLE_TEAM_WORKER);
-  EXPECT_EQ(d.principals(1).roles(0).team_id(), "ishoj-bos");
-  EXPECT_EQ(d.principals(0).partner_kind(), v1::PARTY_KIND_NIGHT_PARTNER);
-  ASSERT_EQ(d.teams_size(), 1);
-  EXPECT_THAT(d.teams(0).line_ids(), ::testing::ElementsAre("central"));
-  EXPECT_THAT(d.teams(0).partner_ids(),
-              ::testing::ElementsAre("partner:natpartner"));
+  const v1::PrincipalInfo lise = Principal(d, "worker:lise");
+  EXPECT_EQ(lise.kind(), v1::PRINCIPAL_KIND_PERSON);
+  ASSERT_EQ(lise.roles_size(), 1);
+  EXPECT_EQ(lise.roles(0).role(), v1::ROLE_TEAM_WORKER);
+  EXPECT_EQ(lise.roles(0).team_id(), "ishoj-bos");
+  EXPECT_EQ(Principal(d, "partner:natlys").partner_kind(),
+            v1::PARTY_KIND_NIGHT_PARTNER);
+  const v1::TeamInfo team = TeamIn(d, "ishoj-bos");
+  EXPECT_THAT(team.line_ids(), ::testing::ElementsAre("central"));
+  EXPECT_THAT(team.partner_ids(), ::testing::ElementsAre("partner:natlys"));
 
   // Every change is an event by whoever made it.
-  auto events = server_.store().ReadStream(kDirectoryStream, 1, 100);
+  auto events =
+      server_.store().ReadStream(kDirectoryStream, SeededVersion() + 1, 100);
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 7u);
   for (const v1::EventEnvelope& e : *events) EXPECT_EQ(e.actor(), kAdmin);
@@ -138,8 +158,8 @@ TEST_F(DirectoryServiceTest, PrincipalsRolesTeamsAndLinesAreRecorded) {
 
 TEST_F(DirectoryServiceTest, BadRequestsNameTheFieldAndChangeNothing) {
   ASSERT_TRUE(Team("ishoj-bos").ok());
-  ASSERT_TRUE(Register("worker:anna").ok());
-  ASSERT_TRUE(Register("partner:natpartner", "Natteravnen ApS",
+  ASSERT_TRUE(Register("worker:lise").ok());
+  ASSERT_TRUE(Register("partner:natlys", "Natteravnen ApS",
                        v1::PARTY_KIND_NIGHT_PARTNER)
                   .ok());
   ASSERT_TRUE(Line("ishoj-bos", "central").ok());
@@ -150,27 +170,27 @@ TEST_F(DirectoryServiceTest, BadRequestsNameTheFieldAndChangeNothing) {
   ExpectRefused(Register("anna"), C::INVALID_ARGUMENT, "party_id", before);
   ExpectRefused(Register("worker:Anna"), C::INVALID_ARGUMENT, "party_id",
                 before);
-  ExpectRefused(Register("worker:bo", ""), C::INVALID_ARGUMENT, "display_name",
-                before);
-  ExpectRefused(Register("partner:akut", "Akuttilbuddet"), C::INVALID_ARGUMENT,
-                "partner_kind", before);
-  ExpectRefused(Register("worker:bo", "Bo", v1::PARTY_KIND_NIGHT_PARTNER),
+  ExpectRefused(Register("worker:mads", ""), C::INVALID_ARGUMENT,
+                "display_name", before);
+  ExpectRefused(Register("partner:akutlys", "Akuttilbuddet"),
                 C::INVALID_ARGUMENT, "partner_kind", before);
-  ExpectRefused(Register("worker:anna"), C::ALREADY_EXISTS, "party_id", before);
+  ExpectRefused(Register("worker:mads", "Bo", v1::PARTY_KIND_NIGHT_PARTNER),
+                C::INVALID_ARGUMENT, "partner_kind", before);
+  ExpectRefused(Register("worker:lise"), C::ALREADY_EXISTS, "party_id", before);
 
   ExpectRefused(Grant("worker:nobody", v1::ROLE_AUDITOR), C::NOT_FOUND,
                 "party_id", before);
-  ExpectRefused(Grant("worker:anna", v1::ROLE_UNSPECIFIED), C::INVALID_ARGUMENT,
+  ExpectRefused(Grant("worker:lise", v1::ROLE_UNSPECIFIED), C::INVALID_ARGUMENT,
                 "role", before);
-  ExpectRefused(Grant("worker:anna", v1::ROLE_PARTNER), C::INVALID_ARGUMENT,
+  ExpectRefused(Grant("worker:lise", v1::ROLE_PARTNER), C::INVALID_ARGUMENT,
                 "role", before);
-  ExpectRefused(Grant("partner:natpartner", v1::ROLE_TEAM_WORKER, "ishoj-bos"),
+  ExpectRefused(Grant("partner:natlys", v1::ROLE_TEAM_WORKER, "ishoj-bos"),
                 C::INVALID_ARGUMENT, "role", before);
-  ExpectRefused(Grant("worker:anna", v1::ROLE_TEAM_WORKER), C::INVALID_ARGUMENT,
+  ExpectRefused(Grant("worker:lise", v1::ROLE_TEAM_WORKER), C::INVALID_ARGUMENT,
                 "team_id", before);
-  ExpectRefused(Grant("worker:anna", v1::ROLE_TEAM_WORKER, "nord"),
+  ExpectRefused(Grant("worker:lise", v1::ROLE_TEAM_WORKER, "nord"),
                 C::NOT_FOUND, "team_id", before);
-  ExpectRefused(Grant("worker:anna", v1::ROLE_AUDITOR, "ishoj-bos"),
+  ExpectRefused(Grant("worker:lise", v1::ROLE_AUDITOR, "ishoj-bos"),
                 C::INVALID_ARGUMENT, "team_id", before);
 
   ExpectRefused(Line("nord", "north"), C::NOT_FOUND, "team_id", before);
@@ -180,20 +200,20 @@ TEST_F(DirectoryServiceTest, BadRequestsNameTheFieldAndChangeNothing) {
                 "line_id", before);
   ExpectRefused(Team("ishoj-bos"), C::ALREADY_EXISTS, "team_id", before);
 
-  v1::IssueTokenRequest token = TokenFor("worker:anna");
+  v1::IssueTokenRequest token = TokenFor("worker:lise");
   token.mutable_valid_for()->set_seconds(30);
   v1::IssueTokenResponse issued;
   ExpectRefused(directory_->IssueToken(As().get(), token, &issued),
                 C::INVALID_ARGUMENT, "valid_for", before);
-  token = TokenFor("worker:anna");
+  token = TokenFor("worker:lise");
   token.set_label("");
   ExpectRefused(directory_->IssueToken(As().get(), token, &issued),
                 C::INVALID_ARGUMENT, "label", before);
 }
 
 TEST_F(DirectoryServiceTest, TokenIsShownOnceAndKeptOnlyAsItsDigest) {
-  ASSERT_TRUE(Register("worker:anna").ok());
-  const v1::IssueTokenRequest request = TokenFor("worker:anna");
+  ASSERT_TRUE(Register("worker:lise").ok());
+  const v1::IssueTokenRequest request = TokenFor("worker:lise");
   v1::IssueTokenResponse issued;
   ASSERT_TRUE(directory_->IssueToken(As().get(), request, &issued).ok());
   absl::StatusOr<AccessToken> token = ParseAccessToken(issued.token());
@@ -207,8 +227,9 @@ TEST_F(DirectoryServiceTest, TokenIsShownOnceAndKeptOnlyAsItsDigest) {
   EXPECT_THAT(stored, Not(HasSubstr(token->secret)));
   EXPECT_THAT(stored, HasSubstr(SecretDigest(token->secret)));
   const v1::Directory d = Read();
-  ASSERT_EQ(d.principals(0).credentials_size(), 1);
-  EXPECT_EQ(d.principals(0).credentials(0).label(), "Annas telefon");
+  ASSERT_EQ(Principal(d, "worker:lise").credentials_size(), 1);
+  EXPECT_EQ(Principal(d, "worker:lise").credentials(0).label(),
+            "Annas telefon");
   EXPECT_THAT(d.SerializeAsString(), Not(HasSubstr(token->secret)));
 
   // A retry names the same credential but cannot show the token again.
@@ -221,10 +242,10 @@ TEST_F(DirectoryServiceTest, TokenIsShownOnceAndKeptOnlyAsItsDigest) {
 }
 
 TEST_F(DirectoryServiceTest, RevokedTokenAndSuspendedPrincipal) {
-  ASSERT_TRUE(Register("worker:anna").ok());
+  ASSERT_TRUE(Register("worker:lise").ok());
   v1::IssueTokenResponse issued;
   ASSERT_TRUE(
-      directory_->IssueToken(As().get(), TokenFor("worker:anna"), &issued)
+      directory_->IssueToken(As().get(), TokenFor("worker:lise"), &issued)
           .ok());
   v1::RevokeTokenRequest revoke;
   revoke.set_request_id(NextRequestId());
@@ -232,7 +253,7 @@ TEST_F(DirectoryServiceTest, RevokedTokenAndSuspendedPrincipal) {
   revoke.set_reason("telefonen er tabt");
   v1::CommandResult result;
   ASSERT_TRUE(directory_->RevokeToken(As().get(), revoke, &result).ok());
-  EXPECT_TRUE(Read().principals(0).credentials(0).revoked());
+  EXPECT_TRUE(Principal(Read(), "worker:lise").credentials(0).revoked());
 
   const uint64_t before = server_.store().LastPosition();
   revoke.set_request_id(NextRequestId());
@@ -245,23 +266,23 @@ TEST_F(DirectoryServiceTest, RevokedTokenAndSuspendedPrincipal) {
 
   v1::SuspendPrincipalRequest suspend;
   suspend.set_request_id(NextRequestId());
-  suspend.set_party_id("worker:anna");
+  suspend.set_party_id("worker:lise");
   suspend.set_reason("fratrådt");
   ASSERT_TRUE(directory_->SuspendPrincipal(As().get(), suspend, &result).ok());
-  EXPECT_TRUE(Read().principals(0).suspended());
+  EXPECT_TRUE(Principal(Read(), "worker:lise").suspended());
   const uint64_t suspended = server_.store().LastPosition();
   ExpectRefused(
-      directory_->IssueToken(As().get(), TokenFor("worker:anna"), &issued),
+      directory_->IssueToken(As().get(), TokenFor("worker:lise"), &issued),
       grpc::StatusCode::FAILED_PRECONDITION, "suspended", suspended);
 
   v1::ReinstatePrincipalRequest reinstate;
   reinstate.set_request_id(NextRequestId());
-  reinstate.set_party_id("worker:anna");
+  reinstate.set_party_id("worker:lise");
   ASSERT_TRUE(
       directory_->ReinstatePrincipal(As().get(), reinstate, &result).ok());
-  EXPECT_FALSE(Read().principals(0).suspended());
+  EXPECT_FALSE(Principal(Read(), "worker:lise").suspended());
   EXPECT_TRUE(
-      directory_->IssueToken(As().get(), TokenFor("worker:anna"), &issued)
+      directory_->IssueToken(As().get(), TokenFor("worker:lise"), &issued)
           .ok());
 }
 

@@ -106,7 +106,7 @@ TEST_F(EscalationPolicyServiceTest, LineWithoutPolicyShowsTheBuiltInLadder) {
   EXPECT_EQ(policy.policy().levels(1).windows(0).start().hour(), 22);
   EXPECT_EQ(policy.policy().levels(2).level(),
             v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE);
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_EQ(server_.appended(), 0u);
 }
 
 TEST_F(EscalationPolicyServiceTest, SetPolicyAppendsANewVersion) {
@@ -168,7 +168,7 @@ TEST_F(EscalationPolicyServiceTest, BadPolicyIsRefusedNamingTheField) {
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(s.error_message(), HasSubstr(std::string(c.field) + ":"));
   }
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_EQ(server_.appended(), 0u);
   EXPECT_TRUE(Get().built_in());
 }
 
@@ -177,7 +177,7 @@ TEST_F(EscalationPolicyServiceTest, SetPolicyNeedsAnActor) {
   grpc::Status s = policies_->SetPolicy(ServiceTestServer::As("").get(),
                                         GoodPolicy("p"), &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_THAT(server_.AppendedAfter(server_.seeded()), ::testing::IsEmpty());
 }
 
 TEST_F(EscalationPolicyServiceTest, EveryRaiseRecordsThePolicyVersion) {

@@ -339,7 +339,7 @@ TEST_F(EscalationServiceTest, RaisingFromUnknownCallIsNotFound) {
   grpc::Status s = Raise(ToBackup("esc-1", "no-such-call"), &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(s.error_message(), HasSubstr("call_id"));
-  EXPECT_EQ(server_.store().LastPosition(), 0u);
+  EXPECT_EQ(server_.appended(), 0u);
 }
 
 TEST_F(EscalationServiceTest, RaisingFromClosedCallIsFailedPrecondition) {
@@ -470,7 +470,7 @@ TEST_F(EscalationServiceTest, AnswerFromPartyThatIsNotTheTargetIsRefused) {
     grpc::Status s =
         Run(c, id, absl::StrCat("other-", Name(c)), "worker:carl", &result);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-    EXPECT_THAT(s.error_message(), HasSubstr("x-vagt-actor"));
+    EXPECT_THAT(s.error_message(), HasSubstr("the caller"));
   }
 
   v1::AcknowledgeEscalationRequest on_behalf;
@@ -864,11 +864,16 @@ TEST_F(EscalationServiceTest, RequestIdOfAnotherCommandIsAlreadyExists) {
 
 TEST_F(EscalationServiceTest, CommandWithoutActorIsUnauthenticated) {
   const std::string call_id = OpenCall("call-1");
+  const uint64_t before = server_.store().LastPosition();
   v1::RaiseEscalationResponse response;
   grpc::Status s = escalations_->RaiseEscalation(
       ServiceTestServer::As("").get(), ToBackup("esc-1", call_id), &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(server_.store().LastPosition(), 1u);
+  std::vector<v1::AccessRefused> refusals;
+  EXPECT_THAT(server_.AppendedAfter(before, &refusals), ::testing::IsEmpty());
+  ASSERT_EQ(refusals.size(), 1u);
+  EXPECT_EQ(refusals[0].kind(), v1::REFUSAL_KIND_UNAUTHENTICATED);
+  EXPECT_EQ(refusals[0].method(), "/vagt.v1.EscalationService/RaiseEscalation");
 }
 
 // The backup accepts on their phone while the duty worker records the same

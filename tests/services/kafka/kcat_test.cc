@@ -23,8 +23,8 @@
 #include "services/kafka/relay.h"
 #include "services/kafka/topics.h"
 #include "tests/eventstore/test_store.h"
-#include "tests/services/kafka/kafka_testing.h"
 #include "tests/projections/projection_testing.h"
+#include "tests/services/kafka/kafka_testing.h"
 #include "tests/support/child_process.h"
 
 namespace vagt::kafka {

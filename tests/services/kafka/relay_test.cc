@@ -18,9 +18,9 @@
 #include "services/kafka/mock_cluster.h"
 #include "services/kafka/topics.h"
 #include "tests/eventstore/test_store.h"
-#include "tests/services/kafka/kafka_testing.h"
 #include "tests/projections/event_generator.h"
 #include "tests/projections/projection_testing.h"
+#include "tests/services/kafka/kafka_testing.h"
 
 namespace vagt::kafka {
 namespace {

@@ -41,7 +41,7 @@ constexpr char kLine[] = "ishoj-bos";
 constexpr char kAnna[] = "worker:anna";
 constexpr char kBo[] = "worker:bo";
 constexpr char kNightPartner[] = "partner:natpartner";
-constexpr char kAuditor[] = "auditor:tilsyn";
+constexpr char kAuditor[] = "worker:tilsyn";
 constexpr char kCitizen[] = "citizen-7f3a";
 constexpr char kOtherCitizen[] = "citizen-9b2c";
 

@@ -1,0 +1,230 @@
+#include "services/common/edge.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "domain/access_token.h"
+#include "domain/streams.h"
+#include "grpcpp/support/server_interceptor.h"
+#include "services/common/grpc_status.h"
+#include "services/common/ids.h"
+#include "services/common/rights.h"
+
+namespace vagt::services {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+// What the edge decided for one request, and whether its handler asked.
+struct Verdict {
+  absl::StatusOr<Caller> caller = absl::InternalError("not admitted yet");
+  bool asked = false;
+};
+
+// The verdicts of the requests being handled, by their server context. An
+// entry lives from the request's metadata to the end of its call.
+class Verdicts {
+ public:
+  static Verdicts& Instance() {
+    static auto* verdicts = new Verdicts();
+    return *verdicts;
+  }
+  void Put(const grpc::ServerContextBase* call, Verdict* verdict) {
+    absl::MutexLock lock(&mu_);
+    by_call_[call] = verdict;
+  }
+  void Remove(const grpc::ServerContextBase* call) {
+    absl::MutexLock lock(&mu_);
+    by_call_.erase(call);
+  }
+  absl::StatusOr<Caller> Ask(const grpc::ServerContextBase* call) {
+    absl::MutexLock lock(&mu_);
+    auto it = by_call_.find(call);
+    if (it == by_call_.end()) {
+      return absl::InternalError(
+          "no gate in front of this service: nobody may call it");
+    }
+    it->second->asked = true;
+    return it->second->caller;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<const grpc::ServerContextBase*, Verdict*> by_call_
+      ABSL_GUARDED_BY(mu_);
+};
+
+class EdgeFactory;
+
+class EdgeInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  EdgeInterceptor(EdgeFactory& edge, grpc::experimental::ServerRpcInfo& info)
+      : edge_(edge), method_(info.method()), call_(info.server_context()) {}
+  ~EdgeInterceptor() override {
+    if (registered_) Verdicts::Instance().Remove(call_);
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override;
+
+ private:
+  EdgeFactory& edge_;
+  const std::string method_;
+  grpc::ServerContextBase* const call_;
+  Verdict verdict_;
+  bool registered_ = false;
+};
+
+class EdgeFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit EdgeFactory(EdgeOptions options)
+      : options_(options), throttle_(options.throttle) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new EdgeInterceptor(*this, *info);
+  }
+
+  // Admits one request, throttling and recording refusals.
+  absl::StatusOr<Caller> Decide(const std::string& method,
+                                absl::string_view authorization,
+                                const std::string& peer);
+
+ private:
+  void Record(const std::string& method, const absl::Status& refusal,
+              const std::string& party_id, absl::string_view authorization,
+              const std::string& address, v1::RefusalKind kind,
+              const DirectoryState* directory);
+
+  const EdgeOptions options_;
+  LoginThrottle throttle_;
+};
+
+absl::StatusOr<Caller> EdgeFactory::Decide(const std::string& method,
+                                           absl::string_view authorization,
+                                           const std::string& peer) {
+  const absl::Time now = options_.clock->Now();
+  const std::string address = PeerAddress(peer);
+  if (absl::Status throttled = throttle_.Check(address, now); !throttled.ok()) {
+    return throttled;
+  }
+  absl::StatusOr<std::shared_ptr<const DirectoryState>> directory =
+      options_.directory->Current();
+  if (!directory.ok()) {
+    return absl::UnavailableError(
+        "the directory cannot be read now, so nobody can be admitted; "
+        "retry");
+  }
+  absl::StatusOr<Caller> caller =
+      Admit(**directory, method, authorization, now);
+  if (caller.ok()) return caller;
+  if (absl::IsUnauthenticated(caller.status())) {
+    const bool throttle_starts = throttle_.Failed(address, now);
+    Record(method, caller.status(), "", authorization, address,
+           v1::REFUSAL_KIND_UNAUTHENTICATED, directory->get());
+    if (throttle_starts) {
+      Record(method, throttle_.Check(address, now), "", authorization, address,
+             v1::REFUSAL_KIND_THROTTLED, directory->get());
+    }
+    return caller;
+  }
+  // PERMISSION_DENIED: authenticated, so Admit can name the party again.
+  std::string party_id;
+  if (auto token =
+          ParseAccessToken(absl::StripPrefix(authorization, "Bearer "));
+      token.ok()) {
+    if (const Credential* c = (*directory)->credential(token->credential_id)) {
+      party_id = c->party_id;
+    }
+  }
+  Record(method, caller.status(), party_id, authorization, address,
+         v1::REFUSAL_KIND_PERMISSION_DENIED, directory->get());
+  return caller;
+}
+
+void EdgeFactory::Record(const std::string& method, const absl::Status& refusal,
+                         const std::string& party_id,
+                         absl::string_view authorization,
+                         const std::string& address, v1::RefusalKind kind,
+                         const DirectoryState* directory) {
+  eventstore::NewEvent event;
+  event.actor = party_id.empty() ? "system:gate" : party_id;
+  v1::AccessRefused& e = *event.payload.mutable_access_refused();
+  e.set_refusal_id(NewUuid());
+  e.set_method(method);
+  e.set_kind(kind);
+  if (kind == v1::REFUSAL_KIND_PERMISSION_DENIED) {
+    if (const MethodRule* rule = RuleFor(method); rule != nullptr) {
+      e.set_right(std::string(RightName(rule->right)));
+    }
+  }
+  if (auto token =
+          ParseAccessToken(absl::StripPrefix(authorization, "Bearer "));
+      token.ok() && directory->credential(token->credential_id) != nullptr) {
+    e.set_credential_id(token->credential_id);
+  }
+  e.set_peer(address);
+  e.set_reason(std::string(refusal.message()));
+  const std::string stream = AccessStreamId(e.refusal_id());
+  if (absl::Status s = options_.refusals->Write(stream, std::move(event));
+      !s.ok()) {
+    // The request is refused all the same; the operator must learn that the
+    // trail misses it. The message names no token.
+    std::fprintf(stderr, "vagtd: a refusal of %s could not be recorded: %s\n",
+                 method.c_str(), std::string(s.message()).c_str());
+  }
+}
+
+void EdgeInterceptor::Intercept(
+    grpc::experimental::InterceptorBatchMethods* methods) {
+  if (methods->QueryInterceptionHookPoint(
+          InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    const auto* metadata = methods->GetRecvInitialMetadata();
+    absl::string_view authorization;
+    if (auto it = metadata->find("authorization"); it != metadata->end()) {
+      authorization = absl::string_view(it->second.data(), it->second.size());
+    }
+    verdict_.caller = edge_.Decide(method_, authorization, call_->peer());
+    Verdicts::Instance().Put(call_, &verdict_);
+    registered_ = true;
+  }
+  if (methods->QueryInterceptionHookPoint(
+          InterceptionHookPoints::PRE_SEND_STATUS) &&
+      !verdict_.caller.ok()) {
+    if (!verdict_.asked) {
+      std::fprintf(stderr,
+                   "vagtd: BUG: %s ran for a refused request without asking "
+                   "the gate\n",
+                   method_.c_str());
+      methods->ModifySendStatus(
+          grpc::Status(grpc::StatusCode::INTERNAL,
+                       method_ + " ran without asking the gate; refused"));
+    } else {
+      methods->ModifySendStatus(ToGrpcStatus(verdict_.caller.status()));
+    }
+  }
+  methods->Proceed();
+}
+
+}  // namespace
+
+void InstallEdge(grpc::ServerBuilder& builder, EdgeOptions options) {
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      creators;
+  creators.push_back(std::make_unique<EdgeFactory>(options));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+}
+
+absl::StatusOr<Caller> CallerOf(const grpc::ServerContextBase& call) {
+  return Verdicts::Instance().Ask(&call);
+}
+
+}  // namespace vagt::services

@@ -1,0 +1,51 @@
+// Edge: the one place where every request's caller is decided, for every
+// service a server hosts (a gRPC server interceptor, installed by
+// InstallEdge). Before a handler runs, the edge admits the request (gate.h:
+// the bearer token against the directory, the method against the rights
+// table), throttles failed logins per peer address (login_throttle.h) and
+// records every refusal in the trail (AccessRefused, through the AccessSink,
+// so durably in both the store's process and the queries role).
+//
+// A handler's first step asks for the verdict; nothing else in a service
+// looks at credentials or metadata:
+//
+//   ASSIGN_OR_RETURN(Caller caller, CallerOf(*context));   // or
+//   ASSIGN_OR_RETURN(CommandContext ctx, MakeCommandContext(*context, ...));
+//
+// A refused request is answered with its refusal whatever the handler
+// returns; a handler that ran for a refused request without asking is a bug,
+// answered INTERNAL (the authorisation matrix test calls every method with
+// every role, so it cannot go unnoticed).
+#ifndef VAGT_SERVICES_COMMON_EDGE_H_
+#define VAGT_SERVICES_COMMON_EDGE_H_
+
+#include "absl/status/statusor.h"
+#include "eventstore/clock.h"
+#include "grpcpp/server_builder.h"
+#include "grpcpp/server_context.h"
+#include "services/common/access_log.h"
+#include "services/common/gate.h"
+#include "services/common/login_throttle.h"
+
+namespace vagt::services {
+
+struct EdgeOptions {
+  // Everything must outlive the server.
+  const DirectorySource* directory = nullptr;
+  const Clock* clock = nullptr;
+  // Where refusals are recorded.
+  AccessSink* refusals = nullptr;
+  ThrottleOptions throttle;
+};
+
+// Puts the edge in front of every service `builder` will serve.
+void InstallEdge(grpc::ServerBuilder& builder, EdgeOptions options);
+
+// The caller of the request `call` is handling, as the edge admitted it;
+// the refusal when it did not; INTERNAL when no edge is installed (fail
+// closed).
+absl::StatusOr<Caller> CallerOf(const grpc::ServerContextBase& call);
+
+}  // namespace vagt::services
+
+#endif  // VAGT_SERVICES_COMMON_EDGE_H_
