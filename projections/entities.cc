@@ -141,6 +141,8 @@ void AddStream(const std::string& stream, std::vector<EntityRef>& out) {
     Add(out, Entity::kCall, std::move(id));
   } else if (kind == "escalation") {
     Add(out, Entity::kEscalation, std::move(id));
+  } else if (kind == "directory") {
+    Add(out, Entity::kDirectory, std::move(id));
   }
 }
 

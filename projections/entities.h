@@ -8,6 +8,9 @@
 //               `related_escalation_ids`, and an "escalation-..." stream;
 //   worker      the envelope's actor and every Party named in the payload
 //               (team workers and partners alike);
+//   directory   the directory stream's events ("directory-main" is the
+//               directory "main"), so that a process without the store
+//               (the queries role) folds the directory from its index;
 //   line        the line LineRouter routes the event to (its line and roster
 //               streams, its calls and their escalations): exactly the
 //               events the line's board is folded from, which is what lets

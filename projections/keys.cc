@@ -68,6 +68,8 @@ std::string_view EntityName(Entity kind) {
       return "worker";
     case Entity::kLine:
       return "line";
+    case Entity::kDirectory:
+      return "directory";
   }
   return "unknown";
 }

@@ -34,7 +34,7 @@ namespace vagt::projections::keys {
 
 // The layout version this build writes. A database of another version is
 // rebuilt from the log (projections are derived data).
-inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kFormatVersion = 3;
 
 inline constexpr char kFormat[] = "m/format";
 inline constexpr char kCursor[] = "m/cursor";
@@ -61,7 +61,7 @@ std::string Time(absl::Time recorded_at, uint64_t position);
 std::optional<uint64_t> PositionOfTimeKey(std::string_view key);
 
 // What an entity index is keyed by.
-enum class Entity { kCitizen, kCall, kEscalation, kWorker, kLine };
+enum class Entity { kCitizen, kCall, kEscalation, kWorker, kLine, kDirectory };
 std::string_view EntityName(Entity kind);
 std::string EntityPrefix(Entity kind, std::string_view id);
 std::string EntityKey(Entity kind, std::string_view id, uint64_t position);

@@ -200,12 +200,16 @@ void AccessIntake::Loop() {
 
 absl::Status AccessIntake::Handle(const std::string& value) {
   v1::EventEnvelope record;
+  // A record of a read, or of a refusal by the gate; nothing else.
+  const bool parsed = record.ParseFromString(value);
+  const v1::EventPayload& p = record.payload();
   const bool valid =
-      record.ParseFromString(value) &&
-      record.payload().has_sensitive_data_accessed() &&
-      record.stream_id() ==
-          AccessStreamId(
-              record.payload().sensitive_data_accessed().access_id());
+      parsed &&
+      ((p.has_sensitive_data_accessed() &&
+        record.stream_id() ==
+            AccessStreamId(p.sensitive_data_accessed().access_id())) ||
+       (p.has_access_refused() &&
+        record.stream_id() == AccessStreamId(p.access_refused().refusal_id())));
   if (!valid) {
     ++refused_;
     std::fprintf(stderr,
@@ -216,8 +220,7 @@ absl::Status AccessIntake::Handle(const std::string& value) {
   eventstore::NewEvent event;
   event.actor = record.actor();
   event.occurred_at = ToTime(record.occurred_at());
-  *event.payload.mutable_sensitive_data_accessed() =
-      std::move(*record.mutable_payload()->mutable_sensitive_data_accessed());
+  event.payload = std::move(*record.mutable_payload());
   absl::Status s = sink_.Write(record.stream_id(), std::move(event));
   if (s.ok()) {
     ++appended_;

@@ -10,8 +10,9 @@
 //   the request id), committing the consumer offset only after the append.
 //   From the store the record reaches every projection like any event.
 //
-// The intake accepts SensitiveDataAccessed records into "access-" streams and
-// nothing else: it must not become a way to write other events.
+// The intake accepts SensitiveDataAccessed and AccessRefused records into
+// their own "access-" streams and nothing else: it must not become a way to
+// write other events.
 #ifndef VAGT_SERVICES_KAFKA_ACCESS_RELAY_H_
 #define VAGT_SERVICES_KAFKA_ACCESS_RELAY_H_
 

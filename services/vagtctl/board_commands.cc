@@ -37,7 +37,7 @@ int Watch(const BoardOptions& o, Session& s) {
   v1::WatchBoardRequest request;
   request.set_line_id(o.line);
   grpc::ClientContext context;
-  s.connection.AddActor(context);
+  s.connection.AddToken(context);
   auto stub = v1::OnCallService::NewStub(s.connection.channel());
   std::unique_ptr<grpc::ClientReader<v1::Board>> stream =
       stub->WatchBoard(&context, request);

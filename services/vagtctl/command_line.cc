@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "services/vagtctl/credentials.h"
 #include "services/vagtctl/local_time.h"
 
 namespace vagt::vagtctl {
@@ -14,8 +15,11 @@ namespace {
 constexpr char kGlobalOptions[] = "Global options";
 
 constexpr char kRootFooter[] = R"(Who and where:
-  export VAGT_ACTOR=worker:anna        who you are (or --as worker:anna)
   export VAGT_SERVER=127.0.0.1:50051   the vagt server (or --server)
+  vagtctl login --token-file FILE      log in with the token you were given
+                                       (or read from stdin); VAGT_TOKEN, when
+                                       set, is used instead
+  vagtctl whoami                       who you are logged in as
 
 An evening on the phone:
   vagtctl line take ishoj-bos
@@ -42,8 +46,8 @@ Exit codes: 0 done, 2 usage, 3 refused by the server, 4 server unreachable.
 More: vagtctl help GROUP [COMMAND], e.g. vagtctl help call receive)";
 
 constexpr char kCommandFooter[] =
-    "Global options (anywhere on the line): --as ACTOR, --server HOST:PORT, "
-    "--json,\n--request-id ID (repeat a command safely), --timeout 10s. See "
+    "Global options (anywhere on the line): --server HOST:PORT, --json,\n"
+    "--request-id ID (repeat a command safely), --timeout 10s. See "
     "vagtctl help.";
 
 // Prints help as CLI11 formats it; `prefix` is the command path before `app`.
@@ -72,10 +76,6 @@ CommandLine::CommandLine()
       ->envname("VAGT_SERVER")
       ->capture_default_str()
       ->group(kGlobalOptions);
-  app_.add_option("--as", actor_,
-                  "Who you are, e.g. worker:anna (or $VAGT_ACTOR)")
-      ->envname("VAGT_ACTOR")
-      ->group(kGlobalOptions);
   app_.add_flag("--json", json_, "Print the server's response as JSON")
       ->group(kGlobalOptions);
   app_.add_option("--request-id", request_id_,
@@ -98,11 +98,15 @@ CLI::App* CommandLine::AddGroup(const std::string& name,
 
 CLI::App* CommandLine::AddCommand(CLI::App* parent, const std::string& name,
                                   const std::string& description,
-                                  const std::string& examples, Action action) {
+                                  const std::string& examples, Action action,
+                                  bool needs_login) {
   CLI::App* command = parent->add_subcommand(name, description);
   command->footer(
       absl::StrCat("Examples:\n", examples, "\n\n", kCommandFooter));
-  command->callback([this, action = std::move(action)] { chosen_ = action; });
+  command->callback([this, action = std::move(action), needs_login] {
+    chosen_ = action;
+    chosen_needs_login_ = needs_login;
+  });
   return command;
 }
 
@@ -142,10 +146,16 @@ int CommandLine::Run(int argc, const char* const* argv) {
 }
 
 int CommandLine::RunChosen() {
-  if (actor_.empty()) {
-    return Output::UsageError(
-        "who are you? Give --as worker:<your id>, or set it once with "
-        "export VAGT_ACTOR=worker:<your id>");
+  std::string token;
+  if (chosen_needs_login_) {
+    absl::StatusOr<std::string> stored = StoredToken(server_);
+    if (!stored.ok()) {
+      return Output::UsageError(
+          absl::StrCat(stored.status().message(),
+                       ": log in first with vagtctl login --server ", server_,
+                       " --token-file FILE (or set VAGT_TOKEN)"));
+    }
+    token = *std::move(stored);
   }
   absl::StatusOr<absl::Duration> timeout =
       ParsePositiveDuration(timeout_, "--timeout");
@@ -155,7 +165,7 @@ int CommandLine::RunChosen() {
   const std::string request_id =
       request_id_.empty() ? NewRequestId() : request_id_;
   const Connection connection({.server = server_,
-                               .actor = actor_,
+                               .token = token,
                                .request_id = request_id,
                                .rpc_deadline = *timeout,
                                .attempts = 4});

@@ -6,7 +6,8 @@
 // Action that runs once the command line is parsed. Global options may come
 // anywhere on the line:
 //   --server HOST:PORT (or $VAGT_SERVER; default 127.0.0.1:50051)
-//   --as ACTOR         (or $VAGT_ACTOR; required by every command)
+// Every command but login sends the token of `vagtctl login` (or
+// $VAGT_TOKEN; see credentials.h).
 //   --json             print the response as JSON, for scripts
 //   --request-id ID    repeat an earlier command safely with its id
 //   --timeout 10s      deadline of one attempt of the RPC
@@ -58,10 +59,12 @@ class CommandLine {
                      const std::string& examples);
 
   // Adds a command under `parent` (a group, or the root); `examples` end its
-  // help, `action` runs when it is chosen.
+  // help, `action` runs when it is chosen; without `needs_login` it runs
+  // with no token (login itself).
   CLI::App* AddCommand(CLI::App* parent, const std::string& name,
                        const std::string& description,
-                       const std::string& examples, Action action);
+                       const std::string& examples, Action action,
+                       bool needs_login = true);
 
   // Parses the arguments and runs the chosen command; returns the process's
   // exit code (see output.h).
@@ -73,12 +76,12 @@ class CommandLine {
 
   CLI::App app_;
   std::string server_ = "127.0.0.1:50051";
-  std::string actor_;
   std::string request_id_;
   std::string timeout_ = "10s";
   bool json_ = false;
   std::vector<std::string> help_topic_;
   Action chosen_;
+  bool chosen_needs_login_ = true;
 };
 
 // Adds an option (or, for a name without dashes, a positional argument)

@@ -34,6 +34,13 @@ void AddBoardCommands(CommandLine& cli);
 // vagtctl timeline, board-at, verify, review (AuditService).
 void AddAuditCommands(CommandLine& cli);
 
+// vagtctl login, logout, whoami (the token vagtctl sends).
+void AddLoginCommands(CommandLine& cli);
+
+// vagtctl directory show|register|grant|revoke|suspend|reinstate|token|
+// revoke-token|team|line|partner (DirectoryService).
+void AddDirectoryCommands(CommandLine& cli);
+
 }  // namespace vagt::vagtctl
 
 #endif  // VAGT_SERVICES_VAGTCTL_COMMANDS_H_

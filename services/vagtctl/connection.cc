@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "vagt/v1/directory.grpc.pb.h"
 
 namespace vagt::vagtctl {
 namespace {
@@ -38,7 +39,7 @@ grpc::Status Connection::Invoke(
   grpc::Status status;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
-    AddActor(context);
+    AddToken(context);
     context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.rpc_deadline));
     status = rpc(context);
@@ -51,8 +52,19 @@ grpc::Status Connection::Invoke(
   }
 }
 
-void Connection::AddActor(grpc::ClientContext& context) const {
-  context.AddMetadata("x-vagt-actor", options_.actor);
+void Connection::AddToken(grpc::ClientContext& context) const {
+  context.AddMetadata("authorization", "Bearer " + options_.token);
+}
+
+const std::string& Connection::Me() const {
+  if (!me_.empty()) return me_;
+  auto stub = v1::DirectoryService::NewStub(channel_);
+  v1::WhoAmIResponse response;
+  const grpc::Status status = Invoke([&](grpc::ClientContext& context) {
+    return stub->WhoAmI(&context, v1::WhoAmIRequest(), &response);
+  });
+  me_ = status.ok() ? response.principal().party_id() : "you";
+  return me_;
 }
 
 }  // namespace vagt::vagtctl

@@ -1,14 +1,15 @@
 // Connection: how vagtctl talks to a vagt server. One per run of vagtctl,
 // used by one thread.
 //
-// Every RPC carries the actor in the `x-vagt-actor` metadata and a deadline.
+// Every RPC carries the user's vagt access token ("authorization: Bearer
+// ...") and a deadline.
 // A command has one request id for its whole run; when the server cannot be
 // reached or does not answer in time (UNAVAILABLE, DEADLINE_EXCEEDED), the
 // RPC is sent again with the SAME request id. That is safe: the server answers
 // a repeated request id with the first result and appends nothing.
 //
 //   Connection connection({.server = "127.0.0.1:50051",
-//                          .actor = "worker:anna",
+//                          .token = *StoredToken(server),
 //                          .request_id = NewRequestId(), ...});
 //   auto stub = v1::CallService::NewStub(connection.channel());
 //   grpc::Status status = connection.Invoke([&](grpc::ClientContext& ctx) {
@@ -31,8 +32,8 @@ namespace vagt::vagtctl {
 struct ConnectionOptions {
   // "host:port" of vagtd.
   std::string server;
-  // Who is doing this, e.g. "worker:anna"; sent as x-vagt-actor.
-  std::string actor;
+  // The vagt access token (credentials.h); never printed.
+  std::string token;
   // The idempotency key of this run's command.
   std::string request_id;
   // How long one attempt of an RPC may take.
@@ -54,19 +55,24 @@ class Connection {
   const ConnectionOptions& options() const { return options_; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
 
-  // Runs `rpc` with a fresh ClientContext for each attempt (actor metadata,
+  // Runs `rpc` with a fresh ClientContext for each attempt (token,
   // deadline) and returns the last status. Retries a retryable failure up to
   // `attempts` times in all, with a short growing pause between attempts.
   grpc::Status Invoke(
       absl::FunctionRef<grpc::Status(grpc::ClientContext&)> rpc) const;
 
-  // Adds the actor metadata to `context`, for a call made without Invoke: a
-  // stream that lasts until the user stops it (no deadline, no retries).
-  void AddActor(grpc::ClientContext& context) const;
+  // Adds the token to `context`, for a call made without Invoke: a stream
+  // that lasts until the user stops it (no deadline, no retries).
+  void AddToken(grpc::ClientContext& context) const;
+
+  // Who the token names ("worker:anna"), asked of the server once; "you"
+  // when it cannot say.
+  const std::string& Me() const;
 
  private:
   ConnectionOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
+  mutable std::string me_;
 };
 
 }  // namespace vagt::vagtctl

@@ -134,8 +134,7 @@ int Take(const TakeOptions& o, Session& s) {
   auto stub = LineStub(s);
   return s.output.Report(
       Send(s, *stub, &Stub::TakeLine, request, &result), result, [&] {
-        const std::string who =
-            o.holder.empty() ? s.connection.options().actor : o.holder;
+        const std::string who = o.holder.empty() ? s.connection.Me() : o.holder;
         return absl::StrCat("Line ", o.line, " is now held by ", who, " (",
                             WordFor(kLineTakeReasons, o.reason), ").",
                             RetryNote(result));
@@ -295,9 +294,9 @@ int TakeBack(const TakeBackOptions& o, Session& s) {
       Send(s, *stub, &Stub::TakeBack, request, &response), response, [&] {
         return absl::StrCat(
             "Line ", o.line, " taken back from the night partner by ",
-            o.holder.empty() ? s.connection.options().actor : o.holder,
-            " with ", Items(request.items()), " (handover ",
-            response.handover_id(), ").", RetryNote(response.result()));
+            o.holder.empty() ? s.connection.Me() : o.holder, " with ",
+            Items(request.items()), " (handover ", response.handover_id(), ").",
+            RetryNote(response.result()));
       });
 }
 
@@ -351,9 +350,9 @@ void AddAccept(CommandLine& cli, CLI::App* group) {
         return s.output.Report(
             Send(s, *stub, &Stub::AcceptHandover, request, &result), result,
             [&] {
-              return absl::StrCat(
-                  "Handover accepted: line ", o->line, " is now held by ",
-                  s.connection.options().actor, ".", RetryNote(result));
+              return absl::StrCat("Handover accepted: line ", o->line,
+                                  " is now held by ", s.connection.Me(), ".",
+                                  RetryNote(result));
             });
       });
   AddAnswerPositionals(cmd, o.get());

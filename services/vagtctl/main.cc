@@ -1,7 +1,7 @@
 // vagtctl: the command-line client of vagt's services. A duty worker logs
 // calls, escalates and hands the phone over with it; scripts use --json.
 //
-//   export VAGT_ACTOR=worker:anna
+//   vagtctl login --token-file anna.token
 //   vagtctl line take ishoj-bos
 //   vagtctl call receive --line ishoj-bos --from citizen --citizen citizen-7f3a
 //   vagtctl help
@@ -10,6 +10,7 @@
 
 int main(int argc, char** argv) {
   vagt::vagtctl::CommandLine cli;
+  vagt::vagtctl::AddLoginCommands(cli);
   vagt::vagtctl::AddLineCommands(cli);
   vagt::vagtctl::AddCallCommands(cli);
   vagt::vagtctl::AddEscalationCommands(cli);
@@ -18,5 +19,6 @@ int main(int argc, char** argv) {
   vagt::vagtctl::AddRosterCommands(cli);
   vagt::vagtctl::AddBoardCommands(cli);
   vagt::vagtctl::AddAuditCommands(cli);
+  vagt::vagtctl::AddDirectoryCommands(cli);
   return cli.Run(argc, argv);
 }

@@ -178,6 +178,22 @@ inline constexpr Word kHandoverKinds[] = {
     {"taken back", v1::HANDOVER_KIND_TAKEN_BACK},
 };
 
+inline constexpr Word kRoles[] = {
+    {"team-worker", v1::ROLE_TEAM_WORKER},
+    {"team-leader", v1::ROLE_TEAM_LEADER},
+    {"auditor", v1::ROLE_AUDITOR},
+    {"administrator", v1::ROLE_ADMINISTRATOR},
+    {"partner", v1::ROLE_PARTNER},
+    {"integration", v1::ROLE_INTEGRATION},
+};
+
+inline constexpr Word kPartnerKinds[] = {
+    {"night-partner", v1::PARTY_KIND_NIGHT_PARTNER},
+    {"social-emergency", v1::PARTY_KIND_SOCIAL_EMERGENCY_SERVICE},
+    {"psychiatric-emergency", v1::PARTY_KIND_PSYCHIATRIC_EMERGENCY},
+    {"police", v1::PARTY_KIND_POLICE},
+};
+
 // The value of `word` (case-insensitive). INVALID_ARGUMENT naming `what` and
 // listing the words otherwise.
 absl::StatusOr<int> ParseWord(Vocabulary words, std::string_view word,

@@ -29,6 +29,10 @@
 #include "grpcpp/server_builder.h"
 #include "projections/runner.h"
 #include "projections/store_feed.h"
+#include "services/common/edge.h"
+#include "services/common/live_directory.h"
+#include "services/common/projected_directory.h"
+#include "services/directory/bootstrap.h"
 #include "services/escalations/coverage.h"
 #include "services/escalations/deadline_engine.h"
 #include "services/registry.h"
@@ -85,6 +89,9 @@ ABSL_FLAG(bool, escalation_engine, true,
           "Roles all and commands: run the deadline engine, which makes an "
           "escalation nobody acknowledges in time climb its policy's ladder "
           "and raises an alarm if one stalls.");
+ABSL_FLAG(std::string, first_admin_token, "",
+          "Where the first start writes the administrator's token (mode "
+          "0600); default: <data_dir>/first-admin-token.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 
@@ -190,6 +197,17 @@ int main(int argc, char** argv) {
     if (!opened.ok()) return Fail(std::string(opened.status().message()));
     store = std::move(*opened);
   }
+  // On an empty store: the first administrator, whose token only the file
+  // holds.
+  std::optional<std::string> first_token_file;
+  if (store != nullptr) {
+    std::string path = absl::GetFlag(FLAGS_first_admin_token);
+    if (path.empty()) path = data_dir + "/first-admin-token";
+    auto made = vagt::services::BootstrapAdministrator(
+        *store, vagt::SystemClock(), path);
+    if (!made.ok()) return Fail(std::string(made.status().message()));
+    first_token_file = *made;
+  }
   if (kafka != nullptr && store != nullptr) {
     std::string relay_dir = absl::GetFlag(FLAGS_relay_dir);
     if (relay_dir.empty()) relay_dir = data_dir + ".relay";
@@ -264,9 +282,32 @@ int main(int argc, char** argv) {
     coverage_watch->Start();
   }
 
+  // The edge: every request authenticated against the directory (the
+  // store's, or the projections' without it) and authorised by the rights
+  // table before any service sees it; refusals recorded like reads.
+  std::unique_ptr<vagt::services::DirectorySource> directory;
+  std::unique_ptr<vagt::services::AccessSink> refusal_sink;
+  vagt::services::AccessSink* refusals = access.get();
+  if (store != nullptr) {
+    directory = std::make_unique<vagt::services::LiveDirectory>(*store);
+    if (refusals == nullptr) {
+      refusal_sink = std::make_unique<vagt::services::StoreAccessSink>(*store);
+      refusals = refusal_sink.get();
+    }
+  } else if (view != nullptr) {
+    directory = std::make_unique<vagt::services::ProjectedDirectory>(*view);
+  } else {
+    return Fail(
+        "--role=queries: host oncall or audit (nothing else runs "
+        "without the store)");
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  vagt::services::InstallEdge(builder, {.directory = directory.get(),
+                                        .clock = &vagt::SystemClock(),
+                                        .refusals = refusals});
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
       vagt::services::MakeServices(*names, {.store = store.get(),
                                             .clock = vagt::SystemClock(),
@@ -307,6 +348,15 @@ int main(int argc, char** argv) {
   std::printf("vagtd listening on %s:%d (%s; role %s: %s)\n", host.c_str(),
               port, what.c_str(), role.c_str(),
               absl::StrJoin(*names, ",").c_str());
+  if (first_token_file.has_value()) {
+    std::printf(
+        "vagtd: first start: created the administrator %s; its token is in "
+        "%s (mode 0600, valid %d days).\n  Log in with: vagtctl login "
+        "--server %s:%d --token-file %s\n",
+        vagt::services::kFirstAdministrator, first_token_file->c_str(),
+        static_cast<int>(vagt::services::kFirstTokenLife / absl::Hours(24)),
+        host.c_str(), port, first_token_file->c_str());
+  }
   std::fflush(stdout);
 
   int signal = 0;
@@ -317,6 +367,8 @@ int main(int argc, char** argv) {
                    absl::ToChronoSeconds(absl::GetFlag(FLAGS_shutdown_grace)));
   server->Wait();
   services->clear();
+  directory.reset();
+  refusal_sink.reset();
   // The coverage watch stops raising alarms before the store closes.
   coverage_watch.reset();
   deadlines.reset();  // Stops appending timeouts before the store closes.

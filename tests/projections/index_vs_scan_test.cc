@@ -101,6 +101,8 @@ bool IsAbout(const Scanned& s, Entity kind, const std::string& id) {
       return s.event->actor() == id || HasField(s, {"id"}, id);
     case Entity::kLine:
       return s.line == id;
+    case Entity::kDirectory:
+      return stream == "directory-" + id;
   }
   return false;
 }
