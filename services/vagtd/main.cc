@@ -44,17 +44,18 @@ ABSL_FLAG(std::string, data_dir, "var/vagt",
           "Directory of the embedded event store (created when missing).");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
-ABSL_FLAG(std::string, role, "all",
-          "all: the store, every service and the projections (default). "
-          "commands: the store, the command services (calls, escalations, "
-          "policies, lines, citizens, roster), the escalation deadline engine "
-          "and the roster's coverage watch. queries: the board and the audit "
-          "trail (oncall, audit), fed from Kafka, without the store; needs "
-          "--kafka_brokers.");
+ABSL_FLAG(
+    std::string, role, "all",
+    "all: the store, every service and the projections (default). "
+    "commands: the store, the command services (calls, escalations, "
+    "policies, lines, citizens, roster, directory), the escalation deadline "
+    "engine and the roster's coverage watch. queries: the board and the audit "
+    "trail (oncall, audit), fed from Kafka, without the store; needs "
+    "--kafka_brokers.");
 ABSL_FLAG(std::vector<std::string>, services, {"all"},
           "Comma-separated services to host: all (default: those of the "
           "role), or any of: calls, escalations, policies, lines, citizens, "
-          "roster, oncall, audit.");
+          "roster, oncall, audit, directory.");
 ABSL_FLAG(std::string, kafka_brokers, "",
           "Publish every event to Kafka: host:port[,host:port...] of a "
           "cluster, or 'embedded' for librdkafka's mock cluster in this "
@@ -143,8 +144,9 @@ absl::StatusOr<std::vector<std::string>> ServicesOfRole(
   const bool all = names == std::vector<std::string>{"all"};
   if (role == "all") return names;
   if (role == "commands") {
-    return all ? std::vector<std::string>{"calls", "escalations", "policies",
-                                          "lines", "citizens",    "roster"}
+    return all ? std::vector<std::string>{"calls",    "escalations", "policies",
+                                          "lines",    "citizens",    "roster",
+                                          "directory"}
                : names;
   }
   if (role == "queries") {
@@ -205,8 +207,14 @@ int main(int argc, char** argv) {
     if (path.empty()) path = data_dir + "/first-admin-token";
     auto made = vagt::services::BootstrapAdministrator(
         *store, vagt::SystemClock(), path);
-    if (!made.ok()) return Fail(std::string(made.status().message()));
-    first_token_file = *made;
+    if (made.ok()) {
+      first_token_file = *made;
+    } else {
+      // A store that refuses appends is still served (read-only, not
+      // healthy); nobody can log in to it until it is repaired.
+      std::fprintf(stderr, "vagtd: cannot create the first administrator: %s\n",
+                   std::string(made.status().message()).c_str());
+    }
   }
   if (kafka != nullptr && store != nullptr) {
     std::string relay_dir = absl::GetFlag(FLAGS_relay_dir);

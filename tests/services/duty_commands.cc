@@ -37,8 +37,10 @@ v1::HandoverItem Remark(const std::string& text) {
   return item;
 }
 
-DutyCommands::DutyCommands(const std::shared_ptr<grpc::Channel>& channel)
-    : lines_(v1::LineService::NewStub(channel)),
+DutyCommands::DutyCommands(const std::shared_ptr<grpc::Channel>& channel,
+                           ContextFor as)
+    : as_(as != nullptr ? std::move(as) : &ServiceTestServer::As),
+      lines_(v1::LineService::NewStub(channel)),
       calls_(v1::CallService::NewStub(channel)),
       escalations_(v1::EscalationService::NewStub(channel)),
       citizens_(v1::CitizenService::NewStub(channel)) {}
@@ -56,8 +58,7 @@ uint64_t DutyCommands::TakeLine(const std::string& line,
   r.set_line_id(line);
   r.set_reason(v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED);
   v1::CommandResult result;
-  grpc::Status s =
-      lines_->TakeLine(ServiceTestServer::As(actor).get(), r, &result);
+  grpc::Status s = lines_->TakeLine(as_(actor).get(), r, &result);
   return PositionOf(s, result, "TakeLine");
 }
 
@@ -73,8 +74,7 @@ Created DutyCommands::ReceiveCall(const std::string& line,
   r.set_channel(v1::CONTACT_CHANNEL_PHONE);
   r.mutable_details()->set_reason("kan ikke sove");
   v1::ReceiveCallResponse response;
-  grpc::Status s =
-      calls_->ReceiveCall(ServiceTestServer::As(actor).get(), r, &response);
+  grpc::Status s = calls_->ReceiveCall(as_(actor).get(), r, &response);
   return {response.call_id(), PositionOf(s, response.result(), "ReceiveCall")};
 }
 
@@ -87,8 +87,7 @@ uint64_t DutyCommands::AssessRisk(const std::string& call_id,
   r.set_level(level);
   r.set_reason("uro og søvnløshed");
   v1::CommandResult result;
-  grpc::Status s =
-      calls_->AssessRisk(ServiceTestServer::As(actor).get(), r, &result);
+  grpc::Status s = calls_->AssessRisk(as_(actor).get(), r, &result);
   return PositionOf(s, result, "AssessRisk");
 }
 
@@ -99,8 +98,7 @@ uint64_t DutyCommands::CloseCall(const std::string& call_id,
   r.set_call_id(call_id);
   r.set_outcome(v1::CALL_OUTCOME_RESOLVED_ON_CALL);
   v1::CommandResult result;
-  grpc::Status s =
-      calls_->CloseCall(ServiceTestServer::As(actor).get(), r, &result);
+  grpc::Status s = calls_->CloseCall(as_(actor).get(), r, &result);
   return PositionOf(s, result, "CloseCall");
 }
 
@@ -115,8 +113,8 @@ Created DutyCommands::RaiseToBackup(const std::string& call_id,
   r.set_urgency(v1::ESCALATION_URGENCY_URGENT);
   r.mutable_details()->set_reason("kan ikke være alene i nat");
   v1::RaiseEscalationResponse response;
-  grpc::Status s = escalations_->RaiseEscalation(
-      ServiceTestServer::As(actor).get(), r, &response);
+  grpc::Status s =
+      escalations_->RaiseEscalation(as_(actor).get(), r, &response);
   return {response.escalation_id(),
           PositionOf(s, response.result(), "RaiseEscalation")};
 }
@@ -127,8 +125,7 @@ uint64_t DutyCommands::Acknowledge(const std::string& escalation_id,
   r.set_request_id(NewRequestId());
   r.set_escalation_id(escalation_id);
   v1::CommandResult result;
-  grpc::Status s =
-      escalations_->Acknowledge(ServiceTestServer::As(actor).get(), r, &result);
+  grpc::Status s = escalations_->Acknowledge(as_(actor).get(), r, &result);
   return PositionOf(s, result, "Acknowledge");
 }
 
@@ -139,8 +136,7 @@ uint64_t DutyCommands::Resolve(const std::string& escalation_id,
   r.set_escalation_id(escalation_id);
   r.mutable_details()->set_outcome("borgeren er faldet til ro");
   v1::CommandResult result;
-  grpc::Status s =
-      escalations_->Resolve(ServiceTestServer::As(actor).get(), r, &result);
+  grpc::Status s = escalations_->Resolve(as_(actor).get(), r, &result);
   return PositionOf(s, result, "Resolve");
 }
 
@@ -158,8 +154,7 @@ Created DutyCommands::OfferHandover(const std::string& line,
     *r.mutable_respond_by() = ToTimestamp(respond_by);
   }
   v1::LineHandoverResponse response;
-  grpc::Status s =
-      lines_->OfferHandover(ServiceTestServer::As(actor).get(), r, &response);
+  grpc::Status s = lines_->OfferHandover(as_(actor).get(), r, &response);
   return {response.handover_id(),
           PositionOf(s, response.result(), "OfferHandover")};
 }
@@ -172,8 +167,7 @@ uint64_t DutyCommands::AcceptHandover(const std::string& line,
   r.set_line_id(line);
   r.set_handover_id(handover_id);
   v1::CommandResult result;
-  grpc::Status s =
-      lines_->AcceptHandover(ServiceTestServer::As(actor).get(), r, &result);
+  grpc::Status s = lines_->AcceptHandover(as_(actor).get(), r, &result);
   return PositionOf(s, result, "AcceptHandover");
 }
 
@@ -187,8 +181,7 @@ Created DutyCommands::PassToNightPartner(const std::string& line,
   *r.mutable_night_partner() = NightPartner(night_partner);
   for (v1::HandoverItem& item : items) *r.add_items() = std::move(item);
   v1::LineHandoverResponse response;
-  grpc::Status s = lines_->PassToNightPartner(
-      ServiceTestServer::As(actor).get(), r, &response);
+  grpc::Status s = lines_->PassToNightPartner(as_(actor).get(), r, &response);
   return {response.handover_id(),
           PositionOf(s, response.result(), "PassToNightPartner")};
 }
@@ -204,8 +197,7 @@ uint64_t DutyCommands::AssignBackup(const std::string& line,
   *r.mutable_starts_at() = ToTimestamp(starts_at);
   *r.mutable_ends_at() = ToTimestamp(ends_at);
   v1::CommandResult result;
-  grpc::Status s =
-      lines_->AssignBackup(ServiceTestServer::As(actor).get(), r, &result);
+  grpc::Status s = lines_->AssignBackup(as_(actor).get(), r, &result);
   return PositionOf(s, result, "AssignBackup");
 }
 
@@ -219,8 +211,7 @@ Created DutyCommands::ConsentToNightPartner(const std::string& citizen_ref,
   scope->set_recipient_kind(v1::CONSENT_RECIPIENT_KIND_NIGHT_PARTNER);
   scope->add_categories(v1::CONSENT_DATA_CATEGORY_HANDOVER_NOTES);
   v1::GrantConsentResponse response;
-  grpc::Status s =
-      citizens_->GrantConsent(ServiceTestServer::As(actor).get(), r, &response);
+  grpc::Status s = citizens_->GrantConsent(as_(actor).get(), r, &response);
   return {response.consent_id(),
           PositionOf(s, response.result(), "GrantConsent")};
 }

@@ -14,12 +14,14 @@
 #define VAGT_TESTS_SERVICES_DUTY_COMMANDS_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "tests/services/parties.h"
 #include "vagt/v1/calls.grpc.pb.h"
 #include "vagt/v1/citizens.grpc.pb.h"
@@ -42,7 +44,13 @@ v1::HandoverItem Remark(const std::string& text);
 
 class DutyCommands {
  public:
-  explicit DutyCommands(const std::shared_ptr<grpc::Channel>& channel);
+  // A client context that authenticates `actor`.
+  using ContextFor =
+      std::function<std::unique_ptr<grpc::ClientContext>(const std::string&)>;
+
+  // By default as the test principals of a ServiceTestServer.
+  explicit DutyCommands(const std::shared_ptr<grpc::Channel>& channel,
+                        ContextFor as = nullptr);
 
   // TakeLine(LINE_OPENED) with the actor as holder.
   uint64_t TakeLine(const std::string& line, const std::string& actor);
@@ -85,6 +93,7 @@ class DutyCommands {
   std::string NewRequestId();
 
   int requests_ = 0;
+  ContextFor as_;
   std::unique_ptr<v1::LineService::Stub> lines_;
   std::unique_ptr<v1::CallService::Stub> calls_;
   std::unique_ptr<v1::EscalationService::Stub> escalations_;

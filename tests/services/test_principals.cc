@@ -71,22 +71,6 @@ std::string Secret(const std::string& party_id) {
   return hex;
 }
 
-std::vector<v1::Role> RolesOf(const std::string& id) {
-  if (id == "worker:admin") return {v1::ROLE_ADMINISTRATOR};
-  if (id == "worker:tilsyn" || id == "worker:xyz") return {v1::ROLE_AUDITOR};
-  if (absl::StartsWith(id, "worker:")) {
-    return {v1::ROLE_TEAM_WORKER, v1::ROLE_TEAM_LEADER};
-  }
-  if (absl::StartsWith(id, "partner:")) return {v1::ROLE_PARTNER};
-  return {v1::ROLE_INTEGRATION};
-}
-
-v1::PrincipalKind KindOf(const std::string& id) {
-  if (absl::StartsWith(id, "worker:")) return v1::PRINCIPAL_KIND_PERSON;
-  if (absl::StartsWith(id, "partner:")) return v1::PRINCIPAL_KIND_PARTNER;
-  return v1::PRINCIPAL_KIND_SYSTEM;
-}
-
 eventstore::NewEvent Event(v1::EventPayload payload, absl::Time now) {
   eventstore::NewEvent e;
   e.payload = std::move(payload);
@@ -114,16 +98,11 @@ std::vector<eventstore::NewEvent> TestDirectoryEvents(absl::Time now) {
     v1::EventPayload registered;
     auto& r = *registered.mutable_principal_registered();
     r.set_party_id(id);
-    r.set_kind(KindOf(id));
-    if (r.kind() == v1::PRINCIPAL_KIND_PARTNER) {
-      r.set_partner_kind(absl::StrContains(id, "nat") ||
-                                 absl::StrContains(id, "night")
-                             ? v1::PARTY_KIND_NIGHT_PARTNER
-                             : v1::PARTY_KIND_SOCIAL_EMERGENCY_SERVICE);
-    }
+    r.set_kind(TestKindOf(id));
+    r.set_partner_kind(TestPartnerKindOf(id));
     r.set_display_name(id.substr(id.find(':') + 1));
     events.push_back(Event(std::move(registered), now));
-    for (v1::Role role : RolesOf(id)) {
+    for (v1::Role role : TestRolesOf(id)) {
       v1::EventPayload granted;
       auto& g = *granted.mutable_principal_role_granted();
       g.set_party_id(id);

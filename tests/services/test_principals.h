@@ -5,11 +5,8 @@
 //
 //   auto ctx = ServiceTestServer::As("worker:anna");   // uses TestToken
 //
-// Roles follow the party id: "worker:admin" is an administrator,
-// "worker:tilsyn" and "worker:xyz" are auditors, every other "worker:" is a
-// team worker and team leader of the team "test-team", a "partner:" is a
-// partner, a "system:" an integration of the team. A party id not in the
-// list has no token the server knows (UNAUTHENTICATED).
+// Roles follow the party id (tests/support/test_roles.h). A party id not in
+// the list has no token the server knows (UNAUTHENTICATED).
 #ifndef VAGT_TESTS_SERVICES_TEST_PRINCIPALS_H_
 #define VAGT_TESTS_SERVICES_TEST_PRINCIPALS_H_
 
@@ -17,10 +14,9 @@
 #include <vector>
 
 #include "eventstore/event_store.h"
+#include "tests/support/test_roles.h"
 
 namespace vagt::testing {
-
-inline constexpr char kTestTeam[] = "test-team";
 
 // "vagt1.<credential id>.<secret>" of `party_id`'s test credential.
 std::string TestToken(const std::string& party_id);

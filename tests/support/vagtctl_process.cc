@@ -7,21 +7,16 @@
 namespace vagt::testing {
 
 std::vector<std::string> VagtctlArgv(const std::string& vagtctl_path,
-                                     const std::string& actor,
+                                     const std::string& token,
                                      const std::string& server,
                                      const std::vector<std::string>& args,
                                      bool stdout_only) {
   std::vector<std::string> argv = {
-      "/bin/sh",
-      "-c",
-      stdout_only ? "exec \"$@\" 2>/dev/null" : "exec \"$@\"",
-      "sh",
-      "/usr/bin/env",
-      "-u",
-      "VAGT_ACTOR",
-      "-u",
-      "VAGT_SERVER"};
-  if (!actor.empty()) argv.push_back("VAGT_ACTOR=" + actor);
+      "/bin/sh", "-c", stdout_only ? "exec \"$@\" 2>/dev/null" : "exec \"$@\"",
+      "sh", "/usr/bin/env", "-u", "VAGT_TOKEN", "-u", "VAGT_SERVER",
+      // No credentials file: only the token given here (if any) is used.
+      "VAGT_CREDENTIALS=/nonexistent/vagt-test-credentials"};
+  if (!token.empty()) argv.push_back("VAGT_TOKEN=" + token);
   argv.push_back("VAGT_SERVER=" + server);
   argv.push_back(vagtctl_path);
   argv.insert(argv.end(), args.begin(), args.end());

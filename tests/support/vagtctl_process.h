@@ -1,9 +1,9 @@
 // RunVagtctl: runs the vagtctl binary as a user would, for a test: in a clean
-// environment of its own (only VAGT_SERVER, and VAGT_ACTOR when given), its
-// output read with a deadline, never a sleep.
+// environment of its own (VAGT_SERVER, VAGT_TOKEN when given, and no
+// credentials file), its output read with a deadline, never a sleep.
 //
 //   absl::StatusOr<VagtctlOutcome> run = RunVagtctl(
-//       VagtctlArgv(VAGTCTL_PATH, "worker:anna", address, {"line", "take",
+//       VagtctlArgv(VAGTCTL_PATH, anna_token, address, {"line", "take",
 //       "ishoj-bos"}, /*stdout_only=*/false), absl::Now() + absl::Seconds(60));
 //
 // For a command that keeps running (board --watch), start the argv with
@@ -19,11 +19,11 @@
 
 namespace vagt::testing {
 
-// The argv that runs `vagtctl_path` with `args` as `actor` (empty: none)
-// against `server`. With `stdout_only`, what vagtctl writes to stderr is
-// dropped; otherwise both go to the ChildProcess's output.
+// The argv that runs `vagtctl_path` with `args` with the vagt access token
+// `token` (empty: none) against `server`. With `stdout_only`, what vagtctl
+// writes to stderr is dropped; otherwise both go to the ChildProcess's output.
 std::vector<std::string> VagtctlArgv(const std::string& vagtctl_path,
-                                     const std::string& actor,
+                                     const std::string& token,
                                      const std::string& server,
                                      const std::vector<std::string>& args,
                                      bool stdout_only);

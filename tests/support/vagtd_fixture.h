@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
+#include "tests/support/test_accounts.h"
 #include "tests/support/vagtctl_process.h"
 #include "tests/support/vagtd_process.h"
 
@@ -50,6 +51,25 @@ class VagtdFixture : public ::testing::Test {
     ASSERT_TRUE(vagtd.ok()) << vagtd.status();
     vagtd_ = std::move(vagtd->process);
     address_ = vagtd->address;
+    absl::StatusOr<std::string> admin = FirstAdminToken(dir_ + "/store");
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    accounts_ = std::make_unique<TestAccounts>(address_, *admin);
+    // The fixture's actor exists before the test does anything.
+    ASSERT_FALSE(TokenFor(actor_).empty());
+    absl::StatusOr<uint64_t> seeded = accounts_->DirectoryEvents();
+    ASSERT_TRUE(seeded.ok()) << seeded.status();
+    seeded_ = *seeded;
+  }
+
+  // The log's position when the test began: the first administrator and
+  // the fixture's actor (the directory's events).
+  uint64_t seeded() const { return seeded_; }
+
+  // The token of the test principal `actor` (test_accounts.h).
+  std::string TokenFor(const std::string& actor) {
+    absl::StatusOr<std::string> token = accounts_->TokenFor(actor);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.ok() ? *token : "";
   }
 
   void TearDown() override {
@@ -62,9 +82,10 @@ class VagtdFixture : public ::testing::Test {
   VagtctlOutcome RunAs(const std::string& actor,
                        const std::vector<std::string>& args,
                        bool stdout_only = false) {
-    absl::StatusOr<VagtctlOutcome> run = RunVagtctl(
-        VagtctlArgv(vagtctl_path_, actor, address_, args, stdout_only),
-        Deadline());
+    absl::StatusOr<VagtctlOutcome> run =
+        RunVagtctl(VagtctlArgv(vagtctl_path_, TokenFor(actor), address_, args,
+                               stdout_only),
+                   Deadline());
     EXPECT_TRUE(run.ok()) << run.status();
     return run.ok() ? *run : VagtctlOutcome{.exit_code = -1, .output = ""};
   }
@@ -79,6 +100,8 @@ class VagtdFixture : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<ChildProcess> vagtd_;
   std::string address_;
+  std::unique_ptr<TestAccounts> accounts_;
+  uint64_t seeded_ = 0;
 };
 
 }  // namespace vagt::testing

@@ -23,6 +23,7 @@
 #include "tests/services/duty_commands.h"
 #include "tests/services/service_test_server.h"
 #include "tests/support/child_process.h"
+#include "tests/support/test_accounts.h"
 #include "tests/support/vagtd_process.h"
 #include "vagt/v1/audit.grpc.pb.h"
 #include "vagt/v1/oncall.grpc.pb.h"
@@ -85,6 +86,30 @@ class SeparateProcessesTest : public ::testing::Test {
                                           grpc::InsecureChannelCredentials());
     oncall_ = v1::OnCallService::NewStub(to_queries);
     audit_ = v1::AuditService::NewStub(to_queries);
+    // The accounts are made in the commands process; the queries process
+    // learns them through Kafka, like everything else.
+    absl::StatusOr<std::string> admin =
+        testing::FirstAdminToken(dir_ + "/commands");
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    accounts_ =
+        std::make_unique<testing::TestAccounts>(commands_.address, *admin);
+    // Everyone of the evening exists before it begins, so that the queries
+    // process knows them once it has applied the evening.
+    for (const char* party : {kAnna, kBo, kNightPartner, kAuditor}) {
+      ASSERT_TRUE(accounts_->TokenFor(party).ok()) << party;
+    }
+  }
+
+  // A context with the token of the test principal `actor`.
+  std::unique_ptr<grpc::ClientContext> As(const std::string& actor) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    absl::StatusOr<std::string> token = accounts_->TokenFor(actor);
+    EXPECT_TRUE(token.ok()) << token.status();
+    if (token.ok()) context->AddMetadata("authorization", "Bearer " + *token);
+    return context;
+  }
+  DutyCommands::ContextFor Accounts() {
+    return [this](const std::string& actor) { return As(actor); };
   }
 
   void TearDown() override {
@@ -102,9 +127,7 @@ class SeparateProcessesTest : public ::testing::Test {
       v1::GetBoardRequest request;
       request.set_line_id(kLine);
       board.Clear();
-      return oncall_
-                 ->GetBoard(ServiceTestServer::As(kAnna).get(), request, &board)
-                 .ok() &&
+      return oncall_->GetBoard(As(kAnna).get(), request, &board).ok() &&
              board.as_of_position() >= position;
     });
     return board;
@@ -114,8 +137,7 @@ class SeparateProcessesTest : public ::testing::Test {
                                                 const std::string& actor) {
     request.mutable_access()->set_purpose(v1::ACCESS_PURPOSE_CRISIS_REVIEW);
     v1::TimelineResponse response;
-    grpc::Status s = audit_->Timeline(ServiceTestServer::As(actor).get(),
-                                      request, &response);
+    grpc::Status s = audit_->Timeline(As(actor).get(), request, &response);
     if (!s.ok()) return absl::InternalError(s.error_message());
     return response;
   }
@@ -135,12 +157,14 @@ class SeparateProcessesTest : public ::testing::Test {
   testing::RunningVagtd queries_;
   std::unique_ptr<v1::OnCallService::Stub> oncall_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  std::unique_ptr<testing::TestAccounts> accounts_;
 };
 
 TEST_F(SeparateProcessesTest,
        TheEveningReachesTheBoardAndTheTrailThroughKafka) {
   DutyCommands duty(grpc::CreateChannel(commands_.address,
-                                        grpc::InsecureChannelCredentials()));
+                                        grpc::InsecureChannelCredentials()),
+                    Accounts());
   // The evening: consent, the line taken, three calls (one escalated and
   // acknowledged), the handover to the night partner, accepted.
   duty.ConsentToNightPartner(kCitizen, kAnna);
@@ -190,9 +214,7 @@ TEST_F(SeparateProcessesTest,
 
   // Verify walks the store, which the queries process does not hold.
   v1::VerifyResponse verified;
-  EXPECT_EQ(audit_
-                ->Verify(ServiceTestServer::As(kAnna).get(),
-                         v1::VerifyRequest(), &verified)
+  EXPECT_EQ(audit_->Verify(As(kAnna).get(), v1::VerifyRequest(), &verified)
                 .error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 
@@ -204,10 +226,13 @@ TEST_F(SeparateProcessesTest,
   int auditor_reads = 0;
   std::vector<std::string> access_streams;
   ASSERT_TRUE(Eventually(Deadline(), [&] {
-    ++auditor_reads;
     absl::StatusOr<v1::TimelineResponse> page = Timeline(by_anna, kAuditor);
     access_streams.clear();
-    if (!page.ok()) return false;
+    if (!page.ok()) {
+      ADD_FAILURE() << page.status();
+      return true;
+    }
+    ++auditor_reads;
     for (const v1::EventEnvelope& e : page->events()) {
       if (e.payload().has_sensitive_data_accessed()) {
         access_streams.push_back(e.stream_id());

@@ -200,7 +200,7 @@ TEST_F(VagtctlPolicyTest, VagtdClimbsAnUnacknowledgedEscalation) {
   // The board at every change, until the engine has moved the escalation.
   absl::StatusOr<std::unique_ptr<testing::ChildProcess>> watch =
       testing::ChildProcess::Start(testing::VagtctlArgv(
-          VAGTCTL_PATH, "worker:anna", address_,
+          VAGTCTL_PATH, TokenFor("worker:anna"), address_,
           {"--json", "board", "--line", "ishoj-bos", "--watch"},
           /*stdout_only=*/true));
   ASSERT_TRUE(watch.ok()) << watch.status();

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "domain/streams.h"
 #include "eventstore/event_store.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -25,6 +27,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
+#include "tests/support/test_accounts.h"
 #include "tests/support/vagtctl_process.h"
 #include "tests/support/vagtd_process.h"
 #include "vagt/v1/calls.grpc.pb.h"
@@ -77,6 +80,17 @@ class VagtctlTest : public ::testing::Test {
     vagtd_ = std::move(vagtd->process);
     address_ = vagtd->address;
     ASSERT_THAT(address_, HasSubstr("127.0.0.1:"));
+    absl::StatusOr<std::string> admin =
+        testing::FirstAdminToken(dir_ + "/store");
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    accounts_ = std::make_unique<testing::TestAccounts>(address_, *admin);
+  }
+
+  // The token of the test principal `actor` in the test's vagtd.
+  std::string TokenFor(const std::string& actor) {
+    absl::StatusOr<std::string> token = accounts_->TokenFor(actor);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.ok() ? *token : "";
   }
 
   void TearDown() override {
@@ -84,14 +98,15 @@ class VagtctlTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // Runs vagtctl with `args` as `actor` (empty: none) against `server`, with
-  // a clean environment of its own. With `stdout_only`, what it writes to
-  // stderr is dropped.
+  // Runs vagtctl with `args` with the token of `actor` (empty: none) against
+  // `server`, with a clean environment of its own. With `stdout_only`, what it
+  // writes to stderr is dropped.
   Outcome Vagtctl(const std::string& actor, const std::string& server,
                   const std::vector<std::string>& args, bool stdout_only) {
-    absl::StatusOr<testing::VagtctlOutcome> run = testing::RunVagtctl(
-        testing::VagtctlArgv(VAGTCTL_PATH, actor, server, args, stdout_only),
-        Deadline());
+    absl::StatusOr<testing::VagtctlOutcome> run =
+        testing::RunVagtctl(testing::VagtctlArgv(VAGTCTL_PATH, TokenFor(actor),
+                                                 server, args, stdout_only),
+                            Deadline());
     EXPECT_TRUE(run.ok()) << run.status();
     if (!run.ok()) return {.exit_code = -1, .output = ""};
     return {.exit_code = run->exit_code, .output = run->output};
@@ -126,6 +141,7 @@ class VagtctlTest : public ::testing::Test {
   std::string dir_;
   std::string address_;
   std::unique_ptr<ChildProcess> vagtd_;
+  std::unique_ptr<testing::TestAccounts> accounts_;
 };
 
 std::vector<v1::EventPayload::EventCase> EventCases(
@@ -138,10 +154,11 @@ std::vector<v1::EventPayload::EventCase> EventCases(
 TEST_F(VagtctlTest, HelpListsEveryGroupAndEachCommandShowsExamples) {
   const Outcome help = Ctl({"help"});
   EXPECT_EQ(help.exit_code, 0) << help.output;
-  EXPECT_THAT(help.output, AllOf(HasSubstr("call"), HasSubstr("escalate"),
-                                 HasSubstr("escalation"), HasSubstr("line"),
-                                 HasSubstr("citizen"), HasSubstr("VAGT_ACTOR"),
-                                 HasSubstr("vagtctl line handover ishoj-bos")));
+  EXPECT_THAT(
+      help.output,
+      AllOf(HasSubstr("call"), HasSubstr("escalate"), HasSubstr("escalation"),
+            HasSubstr("line"), HasSubstr("citizen"), HasSubstr("vagtctl login"),
+            HasSubstr("vagtctl line handover ishoj-bos")));
 
   const Outcome receive = Ctl({"call", "receive", "--help"});
   EXPECT_EQ(receive.exit_code, 0) << receive.output;
@@ -257,23 +274,78 @@ TEST_F(VagtctlTest, RepeatingACommandWithItsRequestIdRecordsItOnce) {
 
   std::unique_ptr<eventstore::EventStore> store = StopAndOpenStore();
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->LastPosition(), 1u);
+  // One event besides the directory's (the administrator, the accounts).
+  absl::StatusOr<uint64_t> directory = store->StreamVersion(kDirectoryStream);
+  ASSERT_TRUE(directory.ok());
+  EXPECT_EQ(store->LastPosition() - *directory, 1u);
 }
 
-TEST_F(VagtctlTest, MissingActorIsAUsageErrorThatSaysHowToGiveIt) {
+TEST_F(VagtctlTest, NotLoggedInIsAUsageErrorThatSaysHowToLogIn) {
   const Outcome run =
       Vagtctl(/*actor=*/"", address_, {"call", "note", "some-call", "text"},
               /*stdout_only=*/false);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_THAT(run.output, AllOf(HasSubstr("who are you?"), HasSubstr("--as"),
-                                HasSubstr("VAGT_ACTOR")));
+  EXPECT_THAT(run.output,
+              AllOf(HasSubstr("not logged in to " + address_),
+                    HasSubstr("vagtctl login"), HasSubstr("VAGT_TOKEN")));
 
-  // --as gives it on the command line.
-  const Outcome given = Vagtctl(
-      "", address_, {"--as", "worker:anna", "line", "take", "ishoj-bos"},
-      /*stdout_only=*/false);
-  EXPECT_EQ(given.exit_code, 0) << given.output;
-  EXPECT_THAT(given.output, HasSubstr("held by worker:anna"));
+  // A token nobody issued is refused by the server, and named as such.
+  absl::StatusOr<testing::VagtctlOutcome> forged = testing::RunVagtctl(
+      testing::VagtctlArgv(VAGTCTL_PATH, "vagt1.nobody." + std::string(64, 'a'),
+                           address_, {"line", "take", "ishoj-bos"}, false),
+      Deadline());
+  ASSERT_TRUE(forged.ok());
+  EXPECT_EQ(forged->exit_code, 3);
+  EXPECT_THAT(forged->output, AllOf(HasSubstr("UNAUTHENTICATED"),
+                                    HasSubstr("not a token this server issued"),
+                                    Not(HasSubstr(std::string(64, 'a')))));
+}
+
+// vagtctl login keeps a token that the server accepts in a 0600 file; every
+// later command sends it; logout forgets it.
+TEST_F(VagtctlTest, LoginKeepsTheTokenInAFileOnlyItsOwnerReads) {
+  const std::string token_file = dir_ + "/anna.token";
+  {
+    std::ofstream out(token_file);
+    out << TokenFor("worker:anna") << "\n";
+  }
+  const std::string credentials = dir_ + "/home/.config/vagt/credentials";
+  auto run = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"/usr/bin/env",
+                                     "-u",
+                                     "VAGT_TOKEN",
+                                     "VAGT_SERVER=" + address_,
+                                     "VAGT_CREDENTIALS=" + credentials,
+                                     VAGTCTL_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<testing::VagtctlOutcome> out =
+        testing::RunVagtctl(argv, Deadline());
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : testing::VagtctlOutcome{-1, ""};
+  };
+
+  const auto bad = run({"login", "--token-file", dir_ + "/missing"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_FALSE(std::filesystem::exists(credentials));
+
+  const auto login = run({"login", "--token-file", token_file});
+  ASSERT_EQ(login.exit_code, 0) << login.output;
+  EXPECT_THAT(login.output, HasSubstr("Logged in to " + address_ + " as"));
+  EXPECT_THAT(login.output, HasSubstr("(worker:anna): team-worker of"));
+  EXPECT_THAT(login.output, Not(HasSubstr(TokenFor("worker:anna"))));
+  const auto perms = std::filesystem::status(credentials).permissions();
+  EXPECT_EQ(perms, std::filesystem::perms::owner_read |
+                       std::filesystem::perms::owner_write);
+
+  const auto take = run({"line", "take", "ishoj-bos"});
+  EXPECT_EQ(take.exit_code, 0) << take.output;
+  EXPECT_THAT(take.output, HasSubstr("held by worker:anna"));
+  EXPECT_THAT(run({"whoami"}).output, HasSubstr("(worker:anna)"));
+
+  EXPECT_EQ(run({"logout"}).exit_code, 0);
+  const auto after = run({"line", "take", "ishoj-bos"});
+  EXPECT_EQ(after.exit_code, 2);
+  EXPECT_THAT(after.output, HasSubstr("not logged in"));
 }
 
 TEST_F(VagtctlTest, UnknownWordIsAUsageErrorListingTheWords) {
@@ -325,12 +397,12 @@ class FlakyCallService final : public v1::CallService::Service {
                        const v1::AddCallNoteRequest* request,
                        v1::CommandResult* response) override {
     absl::MutexLock lock(&mu_);
-    const auto actor = context->client_metadata().find("x-vagt-actor");
+    const auto token = context->client_metadata().find("authorization");
     attempts_.push_back(absl::StrCat(
         request->request_id(), " ",
-        actor == context->client_metadata().end()
+        token == context->client_metadata().end()
             ? "(none)"
-            : std::string(actor->second.data(), actor->second.size())));
+            : std::string(token->second.data(), token->second.size())));
     if (static_cast<int>(attempts_.size()) <= failures_) {
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "storage failed");
     }
@@ -375,7 +447,8 @@ TEST_F(VagtctlTest, RetriesAnUnavailableServerWithTheSameRequestId) {
   EXPECT_EQ(run.output, "Note added to call c-1.\n");
   const std::vector<std::string> attempts = service.attempts();
   ASSERT_EQ(attempts.size(), 3u);
-  EXPECT_THAT(attempts[0], MatchesRegex(absl::StrCat(kUuid, " worker:anna")));
+  EXPECT_EQ(attempts[0].substr(37), "Bearer " + TokenFor("worker:anna"));
+  EXPECT_THAT(attempts[0].substr(0, 36), MatchesRegex(kUuid));
   EXPECT_EQ(attempts[1], attempts[0]);
   EXPECT_EQ(attempts[2], attempts[0]);
 }

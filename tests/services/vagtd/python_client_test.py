@@ -19,7 +19,8 @@ import pkg_resources
 from grpc_tools import protoc
 
 VAGTD, PROTO_DIR = sys.argv[1], sys.argv[2]
-ACTOR = (("x-vagt-actor", "worker:python-client"),)
+# Set in setUpClass: the bearer token of a team worker made for the test.
+ACTOR = None
 
 
 def generate_stubs(out_dir):
@@ -52,6 +53,31 @@ class PythonClient(unittest.TestCase):
         from vagt.v1 import calls_pb2, calls_pb2_grpc, events_pb2
         cls.pb, cls.events = calls_pb2, events_pb2
         cls.calls = calls_pb2_grpc.CallServiceStub(cls.channel)
+        cls.make_account()
+
+    @classmethod
+    def make_account(cls):
+        """As the first administrator (the token vagtd wrote on its first
+        start): a team, a team worker in it, and a token for the worker."""
+        global ACTOR
+        from vagt.v1 import directory_pb2 as d, directory_pb2_grpc, events_pb2
+        with open(f"{cls.tmp}/store/first-admin-token") as f:
+            admin = (("authorization", "Bearer " + f.read().strip()),)
+        directory = directory_pb2_grpc.DirectoryServiceStub(cls.channel)
+        directory.RegisterTeam(d.RegisterTeamRequest(
+            request_id="py-team", team_id="ishoj-bos", display_name="Ishøj"),
+            metadata=admin, timeout=30)
+        directory.RegisterPrincipal(d.RegisterPrincipalRequest(
+            request_id="py-worker", party_id="worker:python-client",
+            display_name="Python"), metadata=admin, timeout=30)
+        directory.GrantRole(d.GrantRoleRequest(
+            request_id="py-role", party_id="worker:python-client",
+            role=events_pb2.ROLE_TEAM_WORKER, team_id="ishoj-bos"),
+            metadata=admin, timeout=30)
+        issued = directory.IssueToken(d.IssueTokenRequest(
+            request_id="py-token", party_id="worker:python-client",
+            label="python client test"), metadata=admin, timeout=30)
+        ACTOR = (("authorization", "Bearer " + issued.token),)
 
     @classmethod
     def tearDownClass(cls):
@@ -88,12 +114,19 @@ class PythonClient(unittest.TestCase):
 
     def test_errors_arrive_as_grpc_status_codes(self):
         received = self.receive()
-        with self.assertRaises(grpc.RpcError) as missing_actor:
+        with self.assertRaises(grpc.RpcError) as missing_token:
             self.calls.AddNote(self.pb.AddCallNoteRequest(
                 request_id=str(uuid.uuid4()), call_id=received.call_id, text="x"),
                 timeout=30)
-        self.assertEqual(missing_actor.exception.code(),
+        self.assertEqual(missing_token.exception.code(),
                          grpc.StatusCode.UNAUTHENTICATED)
+        with self.assertRaises(grpc.RpcError) as forged:
+            self.calls.AddNote(self.pb.AddCallNoteRequest(
+                request_id=str(uuid.uuid4()), call_id=received.call_id, text="x"),
+                metadata=(("authorization", "Bearer vagt1.x." + "0" * 64),),
+                timeout=30)
+        self.assertEqual(forged.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertNotIn("0" * 64, forged.exception.details())
         with self.assertRaises(grpc.RpcError) as bad_level:
             self.calls.AssessRisk(self.pb.AssessRiskRequest(
                 request_id=str(uuid.uuid4()), call_id=received.call_id,
