@@ -339,7 +339,7 @@ void AddAccept(CommandLine& cli, CLI::App* group) {
   auto o = std::make_shared<AnswerOptions>();
   CLI::App* cmd = cli.AddCommand(
       group, "accept", "Accept a handover offered to you: you hold the line",
-      R"(  vagtctl --as partner:natpartner line accept ishoj-bos HANDOVER_ID)",
+      R"(  VAGT_TOKEN=$(cat natpartner.token) vagtctl line accept ishoj-bos HANDOVER_ID)",
       [o](Session& s) {
         v1::AcceptHandoverRequest request;
         request.set_request_id(s.request_id());
@@ -495,7 +495,7 @@ void AddLineCommands(CommandLine& cli) {
       "pass-night, take-back, backup",
       R"(  vagtctl line take ishoj-bos
   vagtctl line handover ishoj-bos --to partner:natpartner --note "Quiet evening"
-  vagtctl --as partner:natpartner line accept ishoj-bos HANDOVER_ID
+  VAGT_TOKEN=$(cat natpartner.token) vagtctl line accept ishoj-bos HANDOVER_ID
   vagtctl line take-back ishoj-bos)");
   AddTake(cli, group);
   AddHandover(cli, group);
