@@ -23,9 +23,15 @@ namespace {
 using grpc::experimental::InterceptionHookPoints;
 
 // What the edge decided for one request, and whether its handler asked.
+class EdgeFactory;
+
 struct Verdict {
   absl::StatusOr<Caller> caller = absl::InternalError("not admitted yet");
   bool asked = false;
+  // To admit the same request again (StillAdmitted).
+  EdgeFactory* edge = nullptr;
+  std::string method;
+  std::string authorization;
 };
 
 // The verdicts of the requests being handled, by their server context. An
@@ -54,14 +60,23 @@ class Verdicts {
     it->second->asked = true;
     return it->second->caller;
   }
+  // The verdict's request, to admit again; false when unknown.
+  bool Request(const grpc::ServerContextBase* call, EdgeFactory** edge,
+               std::string* method, std::string* authorization) {
+    absl::MutexLock lock(&mu_);
+    auto it = by_call_.find(call);
+    if (it == by_call_.end()) return false;
+    *edge = it->second->edge;
+    *method = it->second->method;
+    *authorization = it->second->authorization;
+    return true;
+  }
 
  private:
   absl::Mutex mu_;
   absl::flat_hash_map<const grpc::ServerContextBase*, Verdict*> by_call_
       ABSL_GUARDED_BY(mu_);
 };
-
-class EdgeFactory;
 
 class EdgeInterceptor final : public grpc::experimental::Interceptor {
  public:
@@ -96,6 +111,15 @@ class EdgeFactory final
   absl::StatusOr<Caller> Decide(const std::string& method,
                                 absl::string_view authorization,
                                 const std::string& peer);
+  // Admits credentials again, without throttling or recording.
+  absl::Status Readmit(const std::string& method,
+                       const std::string& authorization) const {
+    absl::StatusOr<std::shared_ptr<const DirectoryState>> directory =
+        options_.directory->Current();
+    if (!directory.ok()) return directory.status();
+    return Admit(**directory, method, authorization, options_.clock->Now())
+        .status();
+  }
 
  private:
   void Record(const std::string& method, const absl::Status& refusal,
@@ -192,6 +216,9 @@ void EdgeInterceptor::Intercept(
       authorization = absl::string_view(it->second.data(), it->second.size());
     }
     verdict_.caller = edge_.Decide(method_, authorization, call_->peer());
+    verdict_.edge = &edge_;
+    verdict_.method = method_;
+    verdict_.authorization = std::string(authorization);
     Verdicts::Instance().Put(call_, &verdict_);
     registered_ = true;
   }
@@ -225,6 +252,17 @@ void InstallEdge(grpc::ServerBuilder& builder, EdgeOptions options) {
 
 absl::StatusOr<Caller> CallerOf(const grpc::ServerContextBase& call) {
   return Verdicts::Instance().Ask(&call);
+}
+
+absl::Status StillAdmitted(const grpc::ServerContextBase& call) {
+  EdgeFactory* edge = nullptr;
+  std::string method;
+  std::string authorization;
+  if (!Verdicts::Instance().Request(&call, &edge, &method, &authorization)) {
+    return absl::InternalError(
+        "no gate in front of this service: nobody may call it");
+  }
+  return edge->Readmit(method, authorization);
 }
 
 }  // namespace vagt::services

@@ -46,6 +46,11 @@ void InstallEdge(grpc::ServerBuilder& builder, EdgeOptions options);
 // closed).
 absl::StatusOr<Caller> CallerOf(const grpc::ServerContextBase& call);
 
+// For a call that lasts (a board watch): admits its credentials again
+// against the directory as it is now, so that a token revoked, expired or
+// suspended meanwhile ends the stream with its refusal.
+absl::Status StillAdmitted(const grpc::ServerContextBase& call);
+
 }  // namespace vagt::services
 
 #endif  // VAGT_SERVICES_COMMON_EDGE_H_

@@ -6,6 +6,7 @@
 #include "eventstore/status_macros.h"
 #include "projections/board_fold.h"
 #include "services/common/command_context.h"
+#include "services/common/edge.h"
 #include "services/common/grpc_status.h"
 
 namespace vagt::services {
@@ -60,6 +61,10 @@ grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
   uint64_t shown = 0;  // last_position of the board last sent
   google::protobuf::RepeatedPtrField<std::string> shown_alerts;
   while (!context->IsCancelled()) {
+    // A token revoked (or its principal suspended) ends the watch.
+    if (absl::Status admitted = StillAdmitted(*context); !admitted.ok()) {
+      return ToGrpcStatus(admitted);
+    }
     const uint64_t applied = view_.runner().AppliedPosition();
     absl::StatusOr<v1::Board> stored = view_.reader().Board(request->line_id());
     if (!stored.ok()) return ToGrpcStatus(stored.status());

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/time/time.h"
+#include "domain/streams.h"
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -396,6 +397,31 @@ TEST_F(OnCallServiceTest, WatchOfAnUnknownLineOrWithoutActorEnds) {
   EXPECT_EQ(unknown.Finish().error_code(), grpc::StatusCode::NOT_FOUND);
   BoardWatch anonymous(*oncall_, "", kLine);
   EXPECT_EQ(anonymous.Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// A watch does not outlive its credentials: suspending the watcher (an
+// administrator's event in the directory) ends the stream with the refusal.
+TEST_F(OnCallServiceTest, SuspendingTheWatcherEndsTheWatch) {
+  duty_.TakeLine(kLine, kAnna);
+  BoardWatch watch(*oncall_, kCarl, kLine);
+  EXPECT_EQ(watch.Next().holder().id(), kAnna);
+
+  eventstore::NewEvent suspended;
+  suspended.actor = "worker:admin";
+  suspended.payload.mutable_principal_suspended()->set_party_id(kCarl);
+  suspended.payload.mutable_principal_suspended()->set_reason("lost phone");
+  std::vector<eventstore::NewEvent> events;
+  events.push_back(std::move(suspended));
+  ASSERT_TRUE(server_.store()
+                  .Append({.stream_id = kDirectoryStream,
+                           .expected = eventstore::ExpectedVersion::Any(),
+                           .request_id = "suspend-carl",
+                           .events = std::move(events)})
+                  .ok());
+  const grpc::Status end = watch.Finish();
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << end.error_message();
+  EXPECT_THAT(end.error_message(), HasSubstr("suspended"));
 }
 
 // The server side of a cancelled watch ends: the server shuts down (which
