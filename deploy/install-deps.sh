@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev uuid-dev libpq-dev
   python3-grpcio python3-grpc-tools
+  openssl
   tzdata
   libcli11-dev
   libkainjow-mustache-dev

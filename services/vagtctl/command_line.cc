@@ -1,6 +1,8 @@
 #include "services/vagtctl/command_line.h"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -75,6 +77,20 @@ CommandLine::CommandLine()
                   "Address of the vagt server (or $VAGT_SERVER)")
       ->envname("VAGT_SERVER")
       ->capture_default_str()
+      ->group(kGlobalOptions);
+  app_.add_option("--tls-ca", tls_ca_,
+                  "TLS: the CA that signed the server's certificate, a PEM "
+                  "file (or $VAGT_TLS_CA)")
+      ->envname("VAGT_TLS_CA")
+      ->group(kGlobalOptions);
+  app_.add_option("--tls-cert", tls_cert_,
+                  "Mutual TLS: your certificate, a PEM file (or "
+                  "$VAGT_TLS_CERT), with --tls-key")
+      ->envname("VAGT_TLS_CERT")
+      ->group(kGlobalOptions);
+  app_.add_option("--tls-key", tls_key_,
+                  "Mutual TLS: the key of --tls-cert (or $VAGT_TLS_KEY)")
+      ->envname("VAGT_TLS_KEY")
       ->group(kGlobalOptions);
   app_.add_flag("--json", json_, "Print the server's response as JSON")
       ->group(kGlobalOptions);
@@ -162,10 +178,30 @@ int CommandLine::RunChosen() {
   if (!timeout.ok()) {
     return Output::UsageError(std::string(timeout.status().message()));
   }
+  std::string pem[3];
+  const std::string* files[3] = {&tls_ca_, &tls_cert_, &tls_key_};
+  const char* flags[3] = {"--tls-ca", "--tls-cert", "--tls-key"};
+  for (int i = 0; i < 3; ++i) {
+    if (files[i]->empty()) continue;
+    std::ifstream in(*files[i]);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in || text.str().empty()) {
+      return Output::UsageError(
+          absl::StrCat(flags[i], ": cannot read '", *files[i], "'"));
+    }
+    pem[i] = text.str();
+  }
+  if (pem[1].empty() != pem[2].empty()) {
+    return Output::UsageError("--tls-cert and --tls-key: give both");
+  }
   const std::string request_id =
       request_id_.empty() ? NewRequestId() : request_id_;
   const Connection connection({.server = server_,
                                .token = token,
+                               .tls_ca = pem[0],
+                               .tls_cert = pem[1],
+                               .tls_key = pem[2],
                                .request_id = request_id,
                                .rpc_deadline = *timeout,
                                .attempts = 4});

@@ -77,6 +77,9 @@ class CommandLine {
   CLI::App app_;
   std::string server_ = "127.0.0.1:50051";
   std::string request_id_;
+  std::string tls_ca_;
+  std::string tls_cert_;
+  std::string tls_key_;
   std::string timeout_ = "10s";
   bool json_ = false;
   std::vector<std::string> help_topic_;

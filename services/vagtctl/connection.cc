@@ -28,10 +28,26 @@ bool IsRetryable(grpc::StatusCode code) {
          code == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
+namespace {
+
+std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(
+    const ConnectionOptions& o) {
+  if (o.tls_ca.empty() && o.tls_cert.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = o.tls_ca;
+  ssl.pem_cert_chain = o.tls_cert;
+  ssl.pem_private_key = o.tls_key;
+  return grpc::SslCredentials(ssl);
+}
+
+}  // namespace
+
 Connection::Connection(ConnectionOptions options)
     : options_(std::move(options)),
-      channel_(grpc::CreateChannel(options_.server,
-                                   grpc::InsecureChannelCredentials())) {}
+      channel_(grpc::CreateChannel(options_.server, CredentialsFor(options_))) {
+}
 
 grpc::Status Connection::Invoke(
     absl::FunctionRef<grpc::Status(grpc::ClientContext&)> rpc) const {

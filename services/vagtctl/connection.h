@@ -34,6 +34,12 @@ struct ConnectionOptions {
   std::string server;
   // The vagt access token (credentials.h); never printed.
   std::string token;
+  // TLS: the CA (PEM text) that signed the server's certificate; with a
+  // client certificate and key (PEM text) for mutual TLS. All empty:
+  // plaintext (vagtd allows that on loopback only).
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
   // The idempotency key of this run's command.
   std::string request_id;
   // How long one attempt of an RPC may take.

@@ -39,11 +39,21 @@
 #include "services/roster/coverage_watch.h"
 #include "services/roster/roster_coverage.h"
 #include "services/vagtd/kafka_parts.h"
+#include "services/vagtd/listen.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
           "Directory of the embedded event store (created when missing).");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate (chain) to serve gRPC over TLS; with --tls_key.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA: mutual TLS, every client must present a certificate it "
+          "signed (systems, other vagtd processes).");
+ABSL_FLAG(bool, insecure_plaintext_on_network, false,
+          "Listen without TLS on an address beyond loopback (only behind a "
+          "proxy that does TLS). Without it vagtd refuses.");
 ABSL_FLAG(
     std::string, role, "all",
     "all: the store, every service and the projections (default). "
@@ -170,6 +180,19 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::vector<std::string>> names = ServicesOfRole(role);
   if (!names.ok()) return Fail(std::string(names.status().message()));
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  // Checked before anything opens: a refused listen changes nothing.
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  const vagt::vagtd::ListenOptions listen_options{
+      .address = listen,
+      .tls_cert = absl::GetFlag(FLAGS_tls_cert),
+      .tls_key = absl::GetFlag(FLAGS_tls_key),
+      .tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca),
+      .insecure_plaintext_on_network =
+          absl::GetFlag(FLAGS_insecure_plaintext_on_network)};
+  auto credentials = vagt::vagtd::ListenCredentials(listen_options);
+  if (!credentials.ok()) {
+    return Fail(std::string(credentials.status().message()));
+  }
 
   std::unique_ptr<vagt::vagtd::KafkaParts> kafka;
   if (const std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
@@ -325,8 +348,7 @@ int main(int argc, char** argv) {
   if (!services.ok()) return Fail(std::string(services.status().message()));
   for (const auto& service : *services) builder.RegisterService(service.get());
   int port = 0;
-  const std::string listen = absl::GetFlag(FLAGS_listen);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, *credentials, &port);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return Fail(absl::StrCat("cannot listen on ", listen));
@@ -353,9 +375,9 @@ int main(int argc, char** argv) {
                                ? absl::StrCat("event store: ", data_dir, ", ",
                                               store->LastPosition(), " events")
                                : absl::StrCat("projections fed from Kafka");
-  std::printf("vagtd listening on %s:%d (%s; role %s: %s)\n", host.c_str(),
-              port, what.c_str(), role.c_str(),
-              absl::StrJoin(*names, ",").c_str());
+  std::printf("vagtd listening on %s:%d (%s, %s; role %s: %s)\n", host.c_str(),
+              port, vagt::vagtd::Describe(listen_options).c_str(), what.c_str(),
+              role.c_str(), absl::StrJoin(*names, ",").c_str());
   if (first_token_file.has_value()) {
     std::printf(
         "vagtd: first start: created the administrator %s; its token is in "
