@@ -22,9 +22,10 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-// What the edge decided for one request, and whether its handler asked.
 class EdgeFactory;
 
+// What the edge decided for one request, and whether its handler asked.
+// Written before it is registered, except `asked`.
 struct Verdict {
   absl::StatusOr<Caller> caller = absl::InternalError("not admitted yet");
   bool asked = false;
@@ -50,26 +51,14 @@ class Verdicts {
     absl::MutexLock lock(&mu_);
     by_call_.erase(call);
   }
-  absl::StatusOr<Caller> Ask(const grpc::ServerContextBase* call) {
+  // The verdict of `call`, marked as asked; null when no edge saw the call.
+  // It lives as long as the call.
+  const Verdict* Ask(const grpc::ServerContextBase* call) {
     absl::MutexLock lock(&mu_);
     auto it = by_call_.find(call);
-    if (it == by_call_.end()) {
-      return absl::InternalError(
-          "no gate in front of this service: nobody may call it");
-    }
+    if (it == by_call_.end()) return nullptr;
     it->second->asked = true;
-    return it->second->caller;
-  }
-  // The verdict's request, to admit again; false when unknown.
-  bool Request(const grpc::ServerContextBase* call, EdgeFactory** edge,
-               std::string* method, std::string* authorization) {
-    absl::MutexLock lock(&mu_);
-    auto it = by_call_.find(call);
-    if (it == by_call_.end()) return false;
-    *edge = it->second->edge;
-    *method = it->second->method;
-    *authorization = it->second->authorization;
-    return true;
+    return it->second;
   }
 
  private:
@@ -81,7 +70,10 @@ class Verdicts {
 class EdgeInterceptor final : public grpc::experimental::Interceptor {
  public:
   EdgeInterceptor(EdgeFactory& edge, grpc::experimental::ServerRpcInfo& info)
-      : edge_(edge), method_(info.method()), call_(info.server_context()) {}
+      : edge_(edge), call_(info.server_context()) {
+    verdict_.edge = &edge;
+    verdict_.method = info.method();
+  }
   ~EdgeInterceptor() override {
     if (registered_) Verdicts::Instance().Remove(call_);
   }
@@ -90,7 +82,6 @@ class EdgeInterceptor final : public grpc::experimental::Interceptor {
 
  private:
   EdgeFactory& edge_;
-  const std::string method_;
   grpc::ServerContextBase* const call_;
   Verdict verdict_;
   bool registered_ = false;
@@ -122,10 +113,11 @@ class EdgeFactory final
   }
 
  private:
+  // `presented` is the credential the request named, if the directory
+  // has it; a PERMISSION_DENIED refusal is recorded as its party's.
   void Record(const std::string& method, const absl::Status& refusal,
-              const std::string& party_id, absl::string_view authorization,
-              const std::string& address, v1::RefusalKind kind,
-              const DirectoryState* directory);
+              v1::RefusalKind kind, const Credential* presented,
+              const std::string& address);
 
   const EdgeOptions options_;
   LoginThrottle throttle_;
@@ -149,37 +141,34 @@ absl::StatusOr<Caller> EdgeFactory::Decide(const std::string& method,
   absl::StatusOr<Caller> caller =
       Admit(**directory, method, authorization, now);
   if (caller.ok()) return caller;
-  if (absl::IsUnauthenticated(caller.status())) {
-    const bool throttle_starts = throttle_.Failed(address, now);
-    Record(method, caller.status(), "", authorization, address,
-           v1::REFUSAL_KIND_UNAUTHENTICATED, directory->get());
-    if (throttle_starts) {
-      Record(method, throttle_.Check(address, now), "", authorization, address,
-             v1::REFUSAL_KIND_THROTTLED, directory->get());
-    }
-    return caller;
-  }
-  // PERMISSION_DENIED: authenticated, so Admit can name the party again.
-  std::string party_id;
+  const Credential* presented = nullptr;
   if (auto token =
           ParseAccessToken(absl::StripPrefix(authorization, "Bearer "));
       token.ok()) {
-    if (const Credential* c = (*directory)->credential(token->credential_id)) {
-      party_id = c->party_id;
-    }
+    presented = (*directory)->credential(token->credential_id);
   }
-  Record(method, caller.status(), party_id, authorization, address,
-         v1::REFUSAL_KIND_PERMISSION_DENIED, directory->get());
+  if (!absl::IsUnauthenticated(caller.status())) {
+    Record(method, caller.status(), v1::REFUSAL_KIND_PERMISSION_DENIED,
+           presented, address);
+    return caller;
+  }
+  const bool throttle_starts = throttle_.Failed(address, now);
+  Record(method, caller.status(), v1::REFUSAL_KIND_UNAUTHENTICATED, presented,
+         address);
+  if (throttle_starts) {
+    Record(method, throttle_.Check(address, now), v1::REFUSAL_KIND_THROTTLED,
+           presented, address);
+  }
   return caller;
 }
 
 void EdgeFactory::Record(const std::string& method, const absl::Status& refusal,
-                         const std::string& party_id,
-                         absl::string_view authorization,
-                         const std::string& address, v1::RefusalKind kind,
-                         const DirectoryState* directory) {
+                         v1::RefusalKind kind, const Credential* presented,
+                         const std::string& address) {
   eventstore::NewEvent event;
-  event.actor = party_id.empty() ? "system:gate" : party_id;
+  event.actor = kind == v1::REFUSAL_KIND_PERMISSION_DENIED && presented
+                    ? presented->party_id
+                    : "system:gate";
   v1::AccessRefused& e = *event.payload.mutable_access_refused();
   e.set_refusal_id(NewUuid());
   e.set_method(method);
@@ -189,11 +178,7 @@ void EdgeFactory::Record(const std::string& method, const absl::Status& refusal,
       e.set_right(std::string(RightName(rule->right)));
     }
   }
-  if (auto token =
-          ParseAccessToken(absl::StripPrefix(authorization, "Bearer "));
-      token.ok() && directory->credential(token->credential_id) != nullptr) {
-    e.set_credential_id(token->credential_id);
-  }
+  if (presented != nullptr) e.set_credential_id(presented->credential_id);
   e.set_peer(address);
   e.set_reason(std::string(refusal.message()));
   const std::string stream = AccessStreamId(e.refusal_id());
@@ -215,9 +200,8 @@ void EdgeInterceptor::Intercept(
     if (auto it = metadata->find("authorization"); it != metadata->end()) {
       authorization = absl::string_view(it->second.data(), it->second.size());
     }
-    verdict_.caller = edge_.Decide(method_, authorization, call_->peer());
-    verdict_.edge = &edge_;
-    verdict_.method = method_;
+    verdict_.caller =
+        edge_.Decide(verdict_.method, authorization, call_->peer());
     verdict_.authorization = std::string(authorization);
     Verdicts::Instance().Put(call_, &verdict_);
     registered_ = true;
@@ -229,10 +213,10 @@ void EdgeInterceptor::Intercept(
       std::fprintf(stderr,
                    "vagtd: BUG: %s ran for a refused request without asking "
                    "the gate\n",
-                   method_.c_str());
-      methods->ModifySendStatus(
-          grpc::Status(grpc::StatusCode::INTERNAL,
-                       method_ + " ran without asking the gate; refused"));
+                   verdict_.method.c_str());
+      methods->ModifySendStatus(grpc::Status(
+          grpc::StatusCode::INTERNAL,
+          verdict_.method + " ran without asking the gate; refused"));
     } else {
       methods->ModifySendStatus(ToGrpcStatus(verdict_.caller.status()));
     }
@@ -250,19 +234,25 @@ void InstallEdge(grpc::ServerBuilder& builder, EdgeOptions options) {
   builder.experimental().SetInterceptorCreators(std::move(creators));
 }
 
+namespace {
+
+absl::Status NoGate() {
+  return absl::InternalError(
+      "no gate in front of this service: nobody may call it");
+}
+
+}  // namespace
+
 absl::StatusOr<Caller> CallerOf(const grpc::ServerContextBase& call) {
-  return Verdicts::Instance().Ask(&call);
+  const Verdict* verdict = Verdicts::Instance().Ask(&call);
+  if (verdict == nullptr) return NoGate();
+  return verdict->caller;
 }
 
 absl::Status StillAdmitted(const grpc::ServerContextBase& call) {
-  EdgeFactory* edge = nullptr;
-  std::string method;
-  std::string authorization;
-  if (!Verdicts::Instance().Request(&call, &edge, &method, &authorization)) {
-    return absl::InternalError(
-        "no gate in front of this service: nobody may call it");
-  }
-  return edge->Readmit(method, authorization);
+  const Verdict* verdict = Verdicts::Instance().Ask(&call);
+  if (verdict == nullptr) return NoGate();
+  return verdict->edge->Readmit(verdict->method, verdict->authorization);
 }
 
 }  // namespace vagt::services

@@ -1,14 +1,12 @@
 #include "services/directory/bootstrap.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "domain/access_token.h"
+#include "domain/private_file.h"
 #include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "eventstore/timestamps.h"
@@ -18,30 +16,6 @@ namespace vagt::services {
 namespace {
 
 constexpr char kBootstrapActor[] = "system:vagtd";
-
-absl::Status WriteSecretFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  ::unlink(tmp.c_str());
-  const int fd =
-      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create ", tmp, ": ", std::strerror(errno)));
-  }
-  const std::string line = text + "\n";
-  const bool written = ::write(fd, line.data(), line.size()) ==
-                           static_cast<ssize_t>(line.size()) &&
-                       ::fsync(fd) == 0;
-  const int write_errno = errno;
-  ::close(fd);
-  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write ", path, ": ",
-                     std::strerror(written ? errno : write_errno)));
-  }
-  return absl::OkStatus();
-}
 
 eventstore::NewEvent Event(v1::EventPayload payload, absl::Time now) {
   eventstore::NewEvent e;
@@ -60,7 +34,7 @@ absl::StatusOr<std::optional<std::string>> BootstrapAdministrator(
   if (version > 0) return std::nullopt;
   const absl::Time now = clock.Now();
   const AccessToken token = NewAccessToken(NewUuid());
-  RETURN_IF_ERROR(WriteSecretFile(token_path, token.text()));
+  RETURN_IF_ERROR(WritePrivateFile(token_path, token.text() + "\n"));
 
   std::vector<eventstore::NewEvent> events;
   v1::EventPayload registered;

@@ -72,14 +72,17 @@ void Connection::AddToken(grpc::ClientContext& context) const {
   context.AddMetadata("authorization", "Bearer " + options_.token);
 }
 
+grpc::Status Connection::WhoAmI(v1::WhoAmIResponse* who) const {
+  auto stub = v1::DirectoryService::NewStub(channel_);
+  return Invoke([&](grpc::ClientContext& context) {
+    return stub->WhoAmI(&context, v1::WhoAmIRequest(), who);
+  });
+}
+
 const std::string& Connection::Me() const {
   if (!me_.empty()) return me_;
-  auto stub = v1::DirectoryService::NewStub(channel_);
   v1::WhoAmIResponse response;
-  const grpc::Status status = Invoke([&](grpc::ClientContext& context) {
-    return stub->WhoAmI(&context, v1::WhoAmIRequest(), &response);
-  });
-  me_ = status.ok() ? response.principal().party_id() : "you";
+  me_ = WhoAmI(&response).ok() ? response.principal().party_id() : "you";
   return me_;
 }
 

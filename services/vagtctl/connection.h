@@ -26,6 +26,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
+#include "vagt/v1/directory.pb.h"
 
 namespace vagt::vagtctl {
 
@@ -70,6 +71,9 @@ class Connection {
   // Adds the token to `context`, for a call made without Invoke: a stream
   // that lasts until the user stops it (no deadline, no retries).
   void AddToken(grpc::ClientContext& context) const;
+
+  // DirectoryService.WhoAmI through Invoke: whom the token names.
+  grpc::Status WhoAmI(v1::WhoAmIResponse* who) const;
 
   // Who the token names ("worker:anna"), asked of the server once; "you"
   // when it cannot say.

@@ -1,8 +1,6 @@
 #include "services/vagtctl/credentials.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -15,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "domain/private_file.h"
 
 namespace vagt::vagtctl {
 namespace {
@@ -79,24 +78,11 @@ absl::Status WriteLines(const std::string& path,
       !s.ok()) {
     return s;
   }
-  const std::string tmp = path + ".tmp";
-  ::unlink(tmp.c_str());
-  const int fd =
-      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno(tmp);
   std::string text = "# vagtctl credentials: server token\n";
   for (const std::string& line : lines) {
     if (!absl::StartsWith(line, "#")) absl::StrAppend(&text, line, "\n");
   }
-  const bool ok = ::write(fd, text.data(), text.size()) ==
-                      static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return Errno(path);
-  }
-  return absl::OkStatus();
+  return WritePrivateFile(path, text);
 }
 
 }  // namespace

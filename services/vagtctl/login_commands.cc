@@ -15,7 +15,7 @@
 #include "services/vagtctl/commands.h"
 #include "services/vagtctl/credentials.h"
 #include "services/vagtctl/local_time.h"
-#include "vagt/v1/directory.grpc.pb.h"
+#include "vagt/v1/directory.pb.h"
 
 namespace vagt::vagtctl {
 namespace {
@@ -44,13 +44,6 @@ std::string Expiry(const v1::WhoAmIResponse& who, absl::Time now) {
   return "";
 }
 
-grpc::Status WhoAmI(const Connection& connection, v1::WhoAmIResponse* who) {
-  auto stub = v1::DirectoryService::NewStub(connection.channel());
-  return connection.Invoke([&](grpc::ClientContext& context) {
-    return stub->WhoAmI(&context, v1::WhoAmIRequest(), who);
-  });
-}
-
 struct LoginOptions {
   std::string token_file;
 };
@@ -72,7 +65,7 @@ int Login(const LoginOptions& o, Session& s) {
   options.token = token;
   const Connection connection(options);
   v1::WhoAmIResponse who;
-  const grpc::Status status = WhoAmI(connection, &who);
+  const grpc::Status status = connection.WhoAmI(&who);
   if (!status.ok()) return s.output.Failure(status, /*read=*/true);
   if (absl::Status saved = SaveToken(options.server, token); !saved.ok()) {
     return Output::UsageError(std::string(saved.message()));
@@ -97,7 +90,7 @@ int Logout(Session& s) {
 
 int Whoami(Session& s) {
   v1::WhoAmIResponse who;
-  const grpc::Status status = WhoAmI(s.connection, &who);
+  const grpc::Status status = s.connection.WhoAmI(&who);
   return s.output.ReportRead(status, who, [&] {
     return absl::StrCat(Describe(who.principal()), Expiry(who, s.now), ".");
   });

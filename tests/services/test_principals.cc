@@ -1,5 +1,6 @@
 #include "tests/services/test_principals.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/access_token.h"
@@ -64,11 +65,7 @@ std::string CredentialId(const std::string& party_id) {
 }
 
 std::string Secret(const std::string& party_id) {
-  const std::string digest = SecretDigest(absl::StrCat("test ", party_id));
-  std::string hex;
-  for (unsigned char c : digest)
-    absl::StrAppend(&hex, absl::Hex(c, absl::kZeroPad2));
-  return hex;
+  return absl::BytesToHexString(SecretDigest(absl::StrCat("test ", party_id)));
 }
 
 eventstore::NewEvent Event(v1::EventPayload payload, absl::Time now) {
