@@ -449,11 +449,6 @@ void ApplyToBoard(const v1::EventEnvelope& event, v1::Board& board) {
   board.set_event_count(board.event_count() + 1);
 }
 
-BoardReader ReaderOf(std::string_view actor) {
-  return actor.substr(0, 7) == "worker:" ? BoardReader::kTeamWorker
-                                         : BoardReader::kPartner;
-}
-
 v1::Board RenderBoard(v1::Board board, absl::Time as_of,
                       uint64_t as_of_position, BoardReader reader) {
   *board.mutable_as_of() = ToTimestamp(as_of);

@@ -25,7 +25,6 @@ void ApplyToBoard(const v1::EventEnvelope& event, v1::Board& board);
 // anyway) see every handover item; anyone else only the items shared with
 // them.
 enum class BoardReader { kTeamWorker, kPartner };
-BoardReader ReaderOf(std::string_view actor);
 
 // The stored board as `reader` sees it at `as_of`: ages, overdue flags, the
 // current backup and the alerts filled in; sensitive texts removed.

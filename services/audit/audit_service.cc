@@ -11,6 +11,7 @@
 #include "services/common/access_log.h"
 #include "services/common/command_context.h"
 #include "services/common/grpc_status.h"
+#include "services/common/scope.h"
 
 namespace vagt::services {
 namespace {
@@ -45,9 +46,13 @@ grpc::Status AuditService::Timeline(grpc::ServerContext* context,
                                     const v1::TimelineRequest* request,
                                     v1::TimelineResponse* response) {
   auto timeline = [&]() -> absl::StatusOr<v1::TimelineResponse> {
-    ASSIGN_OR_RETURN(std::string actor, AuditReader(*context));
+    ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(*context));
+    const std::string& actor = caller.party_id;
     ASSIGN_OR_RETURN(projections::TimelineQuery query,
                      QueryOf(*request, kMaxTimelinePage, kDefaultTimelinePage));
+    if (request->subject_case() == v1::TimelineRequest::kLineId) {
+      RETURN_IF_ERROR(CheckLine(caller, request->line_id()));
+    }
     RETURN_IF_ERROR(CheckAccessReason(request->access(), "access"));
     v1::TimelineResponse out;
     out.set_as_of_position(view_.CatchUp());
@@ -71,8 +76,9 @@ grpc::Status AuditService::BoardAt(grpc::ServerContext* context,
                                    const v1::BoardAtRequest* request,
                                    v1::Board* response) {
   auto board = [&]() -> absl::StatusOr<v1::Board> {
-    ASSIGN_OR_RETURN(std::string actor, AuditReader(*context));
-    RETURN_IF_ERROR(CheckId(request->line_id(), "line_id", /*required=*/true));
+    ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(*context));
+    const std::string& actor = caller.party_id;
+    RETURN_IF_ERROR(CheckLine(caller, request->line_id()));
     if (!request->has_at() || !IsValidTimestamp(request->at())) {
       return absl::InvalidArgumentError("at: required, a valid instant");
     }
@@ -82,7 +88,9 @@ grpc::Status AuditService::BoardAt(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(projections::BoardAtResult past,
                      view_.reader().BoardAt(request->line_id(), at));
     v1::Board rendered = projections::RenderBoard(
-        std::move(past.board), at, past.position, projections::ReaderOf(actor));
+        std::move(past.board), at, past.position,
+        ActsAsPartner(caller) ? projections::BoardReader::kPartner
+                              : projections::BoardReader::kTeamWorker);
     RETURN_IF_ERROR(RecordAccess(
         access_, actor,
         {.kind = v1::ACCESS_KIND_BOARD_AT,

@@ -8,9 +8,20 @@
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
+#include "services/common/scope.h"
 
 namespace vagt::services {
 namespace {
+
+// A call's commands are for those who may act on its line (scope.h), a
+// partner only on the calls it logged; a call that does not exist is the
+// decision's to refuse.
+absl::Status OnItsLine(const CommandContext& ctx, const CallState& call) {
+  if (call.phase() == CallState::Phase::kNone) return absl::OkStatus();
+  RETURN_IF_ERROR(CheckLine(ctx.caller, call.line_id(), "the call's line"));
+  return CheckPartnerConcerned(ctx.caller, call.received_by() == ctx.actor,
+                               "the call");
+}
 
 // A command on an existing call: context, stream, decision, append, result.
 template <typename Request>
@@ -25,7 +36,8 @@ absl::StatusOr<v1::CommandResult> OnCall(
                    StreamOf(kCallKind, request.call_id(), "call_id"));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
                    Execute<CallState>(store, ctx, stream, recorded,
-                                      [&](const CallState& call) {
+                                      [&](const CallState& call) -> Decision {
+                                        RETURN_IF_ERROR(OnItsLine(ctx, call));
                                         return decide(call, request);
                                       }));
   return ToCommandResult(stream, result);
@@ -61,6 +73,7 @@ absl::StatusOr<v1::ReceiveCallResponse> Receive(
     RETURN_IF_ERROR(CheckReceivedAt(request.received_at(), ctx.now));
     ctx.now = ToTime(request.received_at());
   }
+  RETURN_IF_ERROR(CheckLine(ctx.caller, request.line_id()));
   const std::string call_id = IdFromRequest("call", ctx.request_id);
   const std::string stream = CallStreamId(call_id);
   ASSIGN_OR_RETURN(

@@ -10,6 +10,7 @@ void CallState::Apply(const v1::EventEnvelope& event) {
       call_id_ = p.call_received().call_id();
       line_id_ = p.call_received().line_id();
       citizen_ref_ = p.call_received().citizen_ref();
+      received_by_ = event.actor();
       break;
     case v1::EventPayload::kCallRiskAssessed:
       risk_ = p.call_risk_assessed().level();

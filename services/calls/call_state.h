@@ -21,12 +21,15 @@ class CallState {
   const std::string& line_id() const { return line_id_; }
   const std::string& citizen_ref() const { return citizen_ref_; }
   v1::RiskLevel risk() const { return risk_; }
+  // Who logged the call (the actor of CallReceived).
+  const std::string& received_by() const { return received_by_; }
 
  private:
   Phase phase_ = Phase::kNone;
   std::string call_id_;
   std::string line_id_;
   std::string citizen_ref_;
+  std::string received_by_;
   v1::RiskLevel risk_ = v1::RISK_LEVEL_UNSPECIFIED;
 };
 

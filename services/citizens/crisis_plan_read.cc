@@ -9,6 +9,7 @@
 #include "services/common/command.h"
 #include "services/common/command_context.h"
 #include "services/common/grpc_status.h"
+#include "services/common/scope.h"
 
 namespace vagt::services {
 namespace {
@@ -17,21 +18,26 @@ absl::StatusOr<v1::GetCrisisPlanResponse> ReadCrisisPlan(
     eventstore::EventStore& store, const Clock& clock,
     const grpc::ServerContext& context,
     const v1::GetCrisisPlanRequest& request) {
-  ASSIGN_OR_RETURN(std::string actor, ActorOf(context));
-  const bool partner = IsPartnerId(actor);
-  if (!IsWorkerId(actor) && !partner) {
-    return absl::PermissionDeniedError(
-        "crisis plans are read by team workers, or by partners under the "
-        "citizen's consent");
-  }
+  ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(context));
+  const std::string& actor = caller.party_id;
+  const bool partner = ActsAsPartner(caller);
   RETURN_IF_ERROR(ValidateCitizenRef(request.citizen_ref()));
   RETURN_IF_ERROR(CheckAccessReason(request.access(), "access"));
-  if (partner &&
-      (request.reader_kind() == v1::CONSENT_RECIPIENT_KIND_UNSPECIFIED ||
-       !v1::ConsentRecipientKind_IsValid(request.reader_kind()))) {
+  if (!v1::ConsentRecipientKind_IsValid(request.reader_kind())) {
     return absl::InvalidArgumentError(
-        "reader_kind: required for a partner reader (the kind of recipient "
-        "the citizen's consent must cover)");
+        "reader_kind: not a known kind of consent recipient");
+  }
+  // A partner reads as what the directory registers it as, whatever the
+  // request says; a claim of another kind is refused.
+  const v1::ConsentRecipientKind reader_kind = ConsentRecipientOf(caller);
+  if (partner &&
+      request.reader_kind() != v1::CONSENT_RECIPIENT_KIND_UNSPECIFIED &&
+      request.reader_kind() != reader_kind) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("needs the right 'read-crisis-plans' as ",
+                     v1::ConsentRecipientKind_Name(request.reader_kind()),
+                     " (the caller is registered as ",
+                     v1::ConsentRecipientKind_Name(reader_kind), ")"));
   }
   uint64_t version = 0;
   ASSIGN_OR_RETURN(
@@ -45,8 +51,7 @@ absl::StatusOr<v1::GetCrisisPlanResponse> ReadCrisisPlan(
   }
   if (partner) {
     std::optional<std::string> consent = citizen.ConsentCovering(
-        request.reader_kind(), actor, v1::CONSENT_DATA_CATEGORY_CRISIS_PLAN,
-        clock.Now());
+        reader_kind, actor, v1::CONSENT_DATA_CATEGORY_CRISIS_PLAN, clock.Now());
     if (!consent.has_value()) {
       out.set_result(v1::CRISIS_PLAN_LOOKUP_RESULT_NOT_PERMITTED);
       return out;

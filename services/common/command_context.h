@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "eventstore/clock.h"
 #include "grpcpp/server_context.h"
+#include "services/common/gate.h"
 
 namespace vagt::services {
 
@@ -17,10 +18,16 @@ struct CommandContext {
   std::string actor;       // e.g. "worker:anna"
   std::string request_id;  // idempotency key, never empty
   absl::Time now;          // from the injected clock
+  // Who the edge admitted, with the directory it read: for the
+  // relationship rules (scope.h).
+  Caller caller;
 };
 
-// The authenticated caller's party id, as the edge admitted the request
-// (edge.h); the refusal when it did not.
+// The caller as the edge admitted the request (edge.h), with credentials
+// (UNAUTHENTICATED for an exempt method called without); the refusal when it
+// was not admitted.
+absl::StatusOr<Caller> AuthenticatedCaller(const grpc::ServerContext& call);
+// Its party id.
 absl::StatusOr<std::string> ActorOf(const grpc::ServerContext& call);
 
 // The actor as ActorOf, `request_id` checked (INVALID_ARGUMENT naming it).

@@ -102,13 +102,24 @@ class EdgeFactory final
   absl::StatusOr<Caller> Decide(const std::string& method,
                                 absl::string_view authorization,
                                 const std::string& peer);
+  // Records a PERMISSION_DENIED a service answered to an admitted caller.
+  void RecordRefusedByService(const std::string& method, const Caller& caller,
+                              const std::string& reason,
+                              const std::string& peer) {
+    const Credential* presented =
+        caller.directory == nullptr
+            ? nullptr
+            : caller.directory->credential(caller.credential_id);
+    Record(method, absl::PermissionDeniedError(reason),
+           v1::REFUSAL_KIND_PERMISSION_DENIED, presented, PeerAddress(peer));
+  }
   // Admits credentials again, without throttling or recording.
   absl::Status Readmit(const std::string& method,
                        const std::string& authorization) const {
     absl::StatusOr<std::shared_ptr<const DirectoryState>> directory =
         options_.directory->Current();
     if (!directory.ok()) return directory.status();
-    return Admit(**directory, method, authorization, options_.clock->Now())
+    return Admit(*directory, method, authorization, options_.clock->Now())
         .status();
   }
 
@@ -138,8 +149,7 @@ absl::StatusOr<Caller> EdgeFactory::Decide(const std::string& method,
         "the directory cannot be read now, so nobody can be admitted; "
         "retry");
   }
-  absl::StatusOr<Caller> caller =
-      Admit(**directory, method, authorization, now);
+  absl::StatusOr<Caller> caller = Admit(*directory, method, authorization, now);
   if (caller.ok()) return caller;
   const Credential* presented = nullptr;
   if (auto token =
@@ -205,6 +215,17 @@ void EdgeInterceptor::Intercept(
     verdict_.authorization = std::string(authorization);
     Verdicts::Instance().Put(call_, &verdict_);
     registered_ = true;
+  }
+  if (methods->QueryInterceptionHookPoint(
+          InterceptionHookPoints::PRE_SEND_STATUS) &&
+      verdict_.caller.ok()) {
+    // A relationship rule (scope.h) refused what the rights table admitted:
+    // recorded like the gate's own refusals.
+    const grpc::Status sent = methods->GetSendStatus();
+    if (sent.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+      edge_.RecordRefusedByService(verdict_.method, *verdict_.caller,
+                                   sent.error_message(), call_->peer());
+    }
   }
   if (methods->QueryInterceptionHookPoint(
           InterceptionHookPoints::PRE_SEND_STATUS) &&

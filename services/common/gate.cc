@@ -69,7 +69,7 @@ std::string RoleNames(Right right) {
 
 }  // namespace
 
-absl::StatusOr<Caller> Admit(const DirectoryState& directory,
+absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
                              absl::string_view method,
                              absl::string_view authorization, absl::Time now) {
   const MethodRule* rule = RuleFor(method);
@@ -77,13 +77,15 @@ absl::StatusOr<Caller> Admit(const DirectoryState& directory,
     return absl::PermissionDeniedError(absl::StrCat(
         method, ": no rule in the rights table, so nobody may call it"));
   }
-  if (rule->exempt && authorization.empty()) return Caller{};
   Caller caller;
+  caller.rule = rule;
+  if (rule->exempt && authorization.empty()) return caller;
   ASSIGN_OR_RETURN(
       const Principal* principal,
-      Authenticate(directory, authorization, now, &caller.credential_id));
+      Authenticate(*directory, authorization, now, &caller.credential_id));
   caller.party_id = principal->party_id;
   caller.roles = principal->roles;
+  caller.directory = std::move(directory);
   if (rule->exempt) return caller;
   for (const auto& [role, team] : principal->roles) {
     if (RoleCarries(role, rule->right)) return caller;

@@ -1,11 +1,11 @@
 // Admit: who is at the other end of a request, and whether they may call its
-// method. The gate at the gRPC edge (issue #13, being wired in) calls this
-// once per request with the directory as folded so far; nothing else decides
-// identity.
+// method. The gate at the gRPC edge (edge.h) calls this once per request with
+// the directory as folded so far; nothing else decides identity.
 //
 //   ASSIGN_OR_RETURN(Caller caller,
 //                    Admit(directory, "/vagt.v1.CallService/ReceiveCall",
 //                          authorization_header, clock.Now()));
+//   RETURN_IF_ERROR(CheckLine(caller, request.line_id()));   // scope.h
 //   ctx.actor = caller.party_id;
 //
 // UNAUTHENTICATED when the request carries no valid vagt access token (no
@@ -28,12 +28,19 @@
 
 namespace vagt::services {
 
+struct MethodRule;
+
 struct Caller {
   // Empty for an exempt method called without credentials.
   std::string party_id;
   std::string credential_id;
   // (role, team id) as the directory holds them.
   std::set<std::pair<v1::Role, std::string>> roles;
+  // The directory the request was admitted against, for the relationship
+  // rules (scope.h): the same snapshot for the whole request.
+  std::shared_ptr<const DirectoryState> directory;
+  // The rights table's rule for the request's method.
+  const MethodRule* rule = nullptr;
 };
 
 // Where the gate reads the directory: the store itself (LiveDirectory), or
@@ -46,7 +53,7 @@ class DirectorySource {
       const = 0;
 };
 
-absl::StatusOr<Caller> Admit(const DirectoryState& directory,
+absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
                              absl::string_view method,
                              absl::string_view authorization, absl::Time now);
 

@@ -8,6 +8,7 @@
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
+#include "services/common/scope.h"
 #include "services/escalations/escalation_decisions.h"
 #include "services/escalations/policy.h"
 
@@ -15,6 +16,22 @@ namespace vagt::services {
 namespace {
 
 using EventCase = v1::EventPayload::EventCase;
+
+// An escalation's commands are for those who may act on its line
+// (scope.h), a partner only on the escalations aimed at it or raised by it;
+// one that does not exist is the decision's to refuse.
+absl::Status OnItsLine(const CommandContext& ctx,
+                       const EscalationState& escalation) {
+  if (escalation.phase() == EscalationState::Phase::kNone) {
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(
+      CheckLine(ctx.caller, escalation.line_id(), "the escalation's line"));
+  return CheckPartnerConcerned(ctx.caller,
+                               escalation.target().id() == ctx.actor ||
+                                   escalation.raised_by() == ctx.actor,
+                               "the escalation");
+}
 
 // A command on an existing escalation that appends one event of kind
 // `recorded`: context, stream, decision, append, result.
@@ -30,11 +47,13 @@ absl::StatusOr<v1::CommandResult> OnEscalation(
   ASSIGN_OR_RETURN(
       std::string stream,
       StreamOf(kEscalationKind, request.escalation_id(), "escalation_id"));
-  ASSIGN_OR_RETURN(eventstore::AppendResult result,
-                   Execute<EscalationState>(store, ctx, stream, recorded,
-                                            [&](const EscalationState& state) {
-                                              return decide(state, ctx);
-                                            }));
+  ASSIGN_OR_RETURN(
+      eventstore::AppendResult result,
+      Execute<EscalationState>(store, ctx, stream, recorded,
+                               [&](const EscalationState& state) -> Decision {
+                                 RETURN_IF_ERROR(OnItsLine(ctx, state));
+                                 return decide(state, ctx);
+                               }));
   return ToCommandResult(stream, result);
 }
 
@@ -62,6 +81,10 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
                 LoadAggregate<CallState>(store, call_stream, &call_version));
             EscalationPolicy policy = BuiltInPolicy(call.line_id());
             if (call.phase() != CallState::Phase::kNone) {
+              RETURN_IF_ERROR(
+                  CheckLine(ctx.caller, call.line_id(), "the call's line"));
+              RETURN_IF_ERROR(CheckPartnerConcerned(
+                  ctx.caller, call.received_by() == ctx.actor, "the call"));
               ASSIGN_OR_RETURN(policy,
                                LoadCurrentPolicy(store, call.line_id()));
             }

@@ -50,6 +50,7 @@ void EscalationState::Apply(const v1::EventEnvelope& event) {
       urgency_ = e.urgency();
       line_id_ = e.line_id();
       policy_version_ = e.policy_version();
+      raised_by_ = event.actor();
       SetDeadline(event, e.ack_deadline());
       break;
     }

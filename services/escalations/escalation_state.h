@@ -42,6 +42,8 @@ class EscalationState {
   // The line it was raised on, and the policy version it follows.
   const std::string& line_id() const { return line_id_; }
   const std::string& policy_version() const { return policy_version_; }
+  // Who raised it (the actor of EscalationRaised).
+  const std::string& raised_by() const { return raised_by_; }
   // The acknowledgement deadline running now: set while kAwaitingAck by the
   // raise, the last timeout or the last decline; nullopt in every other
   // phase, or when that event carries none.
@@ -69,6 +71,7 @@ class EscalationState {
   v1::EscalationUrgency urgency_ = v1::ESCALATION_URGENCY_UNSPECIFIED;
   std::string line_id_;
   std::string policy_version_;
+  std::string raised_by_;
   std::optional<absl::Time> deadline_;
   std::string deadline_event_id_;
   uint64_t version_ = 0;

@@ -7,14 +7,18 @@
 #include "eventstore/status_macros.h"
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
+#include "services/common/scope.h"
 #include "services/escalations/policy.h"
 
 namespace vagt::services {
 namespace {
 
 absl::StatusOr<v1::GetPolicyResponse> Get(const eventstore::EventStore& store,
+                                          const grpc::ServerContext& context,
                                           const v1::GetPolicyRequest& request) {
+  ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(context));
   RETURN_IF_ERROR(StreamOf(kPolicyKind, request.line_id(), "line_id").status());
+  RETURN_IF_ERROR(CheckLine(caller, request.line_id()));
   ASSIGN_OR_RETURN(EscalationPolicy policy,
                    LoadCurrentPolicy(store, request.line_id()));
   v1::GetPolicyResponse response;
@@ -32,6 +36,7 @@ absl::StatusOr<v1::SetPolicyResponse> Set(eventstore::EventStore& store,
                    MakeCommandContext(context, request.request_id(), clock));
   ASSIGN_OR_RETURN(std::string stream,
                    StreamOf(kPolicyKind, request.line_id(), "line_id"));
+  RETURN_IF_ERROR(CheckLine(ctx.caller, request.line_id()));
   ASSIGN_OR_RETURN(
       eventstore::AppendResult result,
       Execute<PolicyState>(
@@ -58,9 +63,9 @@ absl::StatusOr<v1::SetPolicyResponse> Set(eventstore::EventStore& store,
 }  // namespace
 
 grpc::Status EscalationPolicyService::GetPolicy(
-    grpc::ServerContext* /*context*/, const v1::GetPolicyRequest* request,
+    grpc::ServerContext* context, const v1::GetPolicyRequest* request,
     v1::GetPolicyResponse* response) {
-  return Answer(Get(store_, *request), response);
+  return Answer(Get(store_, *context, *request), response);
 }
 
 grpc::Status EscalationPolicyService::SetPolicy(

@@ -12,6 +12,7 @@
 #include "services/common/command.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
+#include "services/common/scope.h"
 #include "services/escalations/escalation_state.h"
 #include "services/lines/line_decisions.h"
 
@@ -34,11 +35,18 @@ absl::StatusOr<v1::CommandResult> OnLine(eventstore::EventStore& store,
                    MakeCommandContext(context, request_id, clock));
   ASSIGN_OR_RETURN(const std::string stream,
                    StreamOf(kLineKind, line_id, "line_id"));
-  ASSIGN_OR_RETURN(eventstore::AppendResult result,
-                   Execute<LineState>(store, ctx, stream, recorded,
-                                      [&](const LineState& line) {
-                                        return decide(line, ctx);
-                                      }));
+  RETURN_IF_ERROR(CheckLine(ctx.caller, line_id));
+  ASSIGN_OR_RETURN(
+      eventstore::AppendResult result,
+      Execute<LineState>(
+          store, ctx, stream, recorded, [&](const LineState& line) -> Decision {
+            RETURN_IF_ERROR(
+                CheckPartnerConcerned(ctx.caller,
+                                      line.offered_to().id() == ctx.actor ||
+                                          line.holder().id() == ctx.actor,
+                                      "the line"));
+            return decide(line, ctx);
+          }));
   return ToCommandResult(stream, result);
 }
 

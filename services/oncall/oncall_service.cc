@@ -8,6 +8,7 @@
 #include "services/common/command_context.h"
 #include "services/common/edge.h"
 #include "services/common/grpc_status.h"
+#include "services/common/scope.h"
 
 namespace vagt::services {
 namespace {
@@ -15,11 +16,48 @@ namespace {
 // How often a watch looks whether its client went away.
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(250);
 
-absl::StatusOr<projections::BoardReader> ReaderFor(
-    const grpc::ServerContext& context, const std::string& line_id) {
-  ASSIGN_OR_RETURN(std::string actor, ActorOf(context));
-  RETURN_IF_ERROR(CheckId(line_id, "line_id", /*required=*/true));
-  return projections::ReaderOf(actor);
+// Who looks at a board, once admitted to its line (scope.h).
+struct Viewer {
+  projections::BoardReader reader = projections::BoardReader::kTeamWorker;
+  // A partner's party id; empty for the team.
+  std::string partner;
+};
+
+absl::StatusOr<Viewer> ViewerFor(const grpc::ServerContext& context,
+                                 const std::string& line_id) {
+  ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(context));
+  RETURN_IF_ERROR(CheckLine(caller, line_id));
+  if (!ActsAsPartner(caller)) return Viewer{};
+  return Viewer{.reader = projections::BoardReader::kPartner,
+                .partner = caller.party_id};
+}
+
+template <typename T, typename Keep>
+void KeepOnly(google::protobuf::RepeatedPtrField<T>* items, Keep keep) {
+  items->erase(std::remove_if(items->begin(), items->end(),
+                              [&](const T& item) { return !keep(item); }),
+               items->end());
+}
+
+// The stored board as `viewer` sees it. A partner sees the calls it logged,
+// the escalations aimed at it and a handover offered to it, nothing else
+// that is running on the line.
+v1::Board Shown(v1::Board stored, const Viewer& viewer, absl::Time now,
+                uint64_t as_of_position) {
+  v1::Board board = projections::RenderBoard(std::move(stored), now,
+                                             as_of_position, viewer.reader);
+  if (viewer.partner.empty()) return board;
+  KeepOnly(board.mutable_open_calls(), [&](const v1::OpenCall& c) {
+    return c.answered_by().id() == viewer.partner;
+  });
+  KeepOnly(board.mutable_running_escalations(),
+           [&](const v1::RunningEscalation& e) {
+             return e.target().id() == viewer.partner;
+           });
+  if (board.pending_handover().offered_to().id() != viewer.partner) {
+    board.clear_pending_handover();
+  }
+  return board;
 }
 
 // Puts the staleness alerts first: a board that is not current must say so
@@ -38,14 +76,13 @@ grpc::Status OnCallService::GetBoard(grpc::ServerContext* context,
                                      const v1::GetBoardRequest* request,
                                      v1::Board* response) {
   auto board = [&]() -> absl::StatusOr<v1::Board> {
-    ASSIGN_OR_RETURN(projections::BoardReader reader,
-                     ReaderFor(*context, request->line_id()));
+    ASSIGN_OR_RETURN(Viewer viewer, ViewerFor(*context, request->line_id()));
     const uint64_t applied = view_.CatchUp();
     ASSIGN_OR_RETURN(v1::Board stored,
                      view_.reader().Board(request->line_id()));
-    return WithStaleness(projections::RenderBoard(
-                             std::move(stored), clock_.Now(), applied, reader),
-                         view_.StalenessAlerts(applied, /*check_lag=*/true));
+    return WithStaleness(
+        Shown(std::move(stored), viewer, clock_.Now(), applied),
+        view_.StalenessAlerts(applied, /*check_lag=*/true));
   };
   return Answer(board(), response);
 }
@@ -53,9 +90,8 @@ grpc::Status OnCallService::GetBoard(grpc::ServerContext* context,
 grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
                                        const v1::WatchBoardRequest* request,
                                        grpc::ServerWriter<v1::Board>* writer) {
-  absl::StatusOr<projections::BoardReader> reader =
-      ReaderFor(*context, request->line_id());
-  if (!reader.ok()) return ToGrpcStatus(reader.status());
+  absl::StatusOr<Viewer> viewer = ViewerFor(*context, request->line_id());
+  if (!viewer.ok()) return ToGrpcStatus(viewer.status());
   view_.CatchUp();
   bool first = true;
   uint64_t shown = 0;  // last_position of the board last sent
@@ -70,10 +106,9 @@ grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
     if (!stored.ok()) return ToGrpcStatus(stored.status());
     const uint64_t as_of_position = std::max(applied, stored->last_position());
     // A watch follows the log, so being a few events behind is normal.
-    v1::Board board =
-        WithStaleness(projections::RenderBoard(*std::move(stored), clock_.Now(),
-                                               as_of_position, *reader),
-                      view_.StalenessAlerts(applied, /*check_lag=*/false));
+    v1::Board board = WithStaleness(
+        Shown(*std::move(stored), *viewer, clock_.Now(), as_of_position),
+        view_.StalenessAlerts(applied, /*check_lag=*/false));
     // Sent when an event changed the board, and when time alone changed
     // what needs attention (a deadline passed, a handover became overdue).
     const bool alerts_changed =

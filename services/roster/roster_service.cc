@@ -13,6 +13,7 @@
 #include "services/common/command_context.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
+#include "services/common/scope.h"
 #include "services/roster/roster_decisions.h"
 #include "services/roster/roster_ics.h"
 
@@ -38,6 +39,7 @@ absl::StatusOr<v1::CommandResult> OnRoster(eventstore::EventStore& store,
                    MakeCommandContext(context, request_id, clock));
   ASSIGN_OR_RETURN(std::string stream,
                    StreamOf(kRosterKind, line_id, "line_id"));
+  RETURN_IF_ERROR(CheckLine(ctx.caller, line_id));
   ASSIGN_OR_RETURN(eventstore::AppendResult result,
                    Execute<RosterState>(store, ctx, stream, recorded,
                                         [&](const RosterState& roster) {
@@ -46,14 +48,16 @@ absl::StatusOr<v1::CommandResult> OnRoster(eventstore::EventStore& store,
   return ToCommandResult(stream, result);
 }
 
-// The roster of a line, for a read by an identified caller; NOT_FOUND when
+// The roster of a line, for a read by a caller who may act on the line;
+// NOT_FOUND when
 // the line has none.
 absl::StatusOr<RosterState> ReadRoster(const eventstore::EventStore& store,
                                        const grpc::ServerContext& context,
                                        const std::string& line_id) {
-  RETURN_IF_ERROR(ActorOf(context).status());
+  ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(context));
   ASSIGN_OR_RETURN(std::string stream,
                    StreamOf(kRosterKind, line_id, "line_id"));
+  RETURN_IF_ERROR(CheckLine(caller, line_id));
   uint64_t version = 0;
   ASSIGN_OR_RETURN(RosterState roster,
                    LoadAggregate<RosterState>(store, stream, &version));

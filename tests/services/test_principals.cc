@@ -35,12 +35,14 @@ constexpr const char* kPrincipals[] = {
     "worker:leder",
     "worker:python-client",
     "worker:t",
+    "worker:vera",
     "partner:a",
     "partner:akut",
     "partner:akut-ishoj",
     "partner:akuttilbud",
     "partner:andet-natteravn",
     "partner:b",
+    "partner:fremmed",
     "partner:natpartner",
     "partner:natteravnen",
     "partner:night",
@@ -86,10 +88,22 @@ std::string TestToken(const std::string& party_id) {
 
 std::vector<eventstore::NewEvent> TestDirectoryEvents(absl::Time now) {
   std::vector<eventstore::NewEvent> events;
-  v1::EventPayload team;
-  team.mutable_team_registered()->set_team_id(kTestTeam);
-  team.mutable_team_registered()->set_display_name("Test team");
-  events.push_back(Event(std::move(team), now));
+  std::vector<TestTeam> teams = TestTeams();
+  for (std::string& line : NumberedTestLines()) {
+    teams.front().line_ids.push_back(std::move(line));
+  }
+  for (const TestTeam& t : teams) {
+    v1::EventPayload team;
+    team.mutable_team_registered()->set_team_id(t.team_id);
+    team.mutable_team_registered()->set_display_name(t.team_id);
+    events.push_back(Event(std::move(team), now));
+    for (const std::string& line : t.line_ids) {
+      v1::EventPayload registered;
+      registered.mutable_team_line_registered()->set_team_id(t.team_id);
+      registered.mutable_team_line_registered()->set_line_id(line);
+      events.push_back(Event(std::move(registered), now));
+    }
+  }
   for (const char* raw : kPrincipals) {
     const std::string id = raw;
     v1::EventPayload registered;
@@ -104,8 +118,14 @@ std::vector<eventstore::NewEvent> TestDirectoryEvents(absl::Time now) {
       auto& g = *granted.mutable_principal_role_granted();
       g.set_party_id(id);
       g.set_role(role);
-      if (IsTeamRole(role)) g.set_team_id(kTestTeam);
+      if (IsTeamRole(role)) g.set_team_id(TestTeamOf(id));
       events.push_back(Event(std::move(granted), now));
+    }
+    if (IsTestTeamPartner(id)) {
+      v1::EventPayload added;
+      added.mutable_team_partner_added()->set_team_id(kTestTeam);
+      added.mutable_team_partner_added()->set_partner_id(id);
+      events.push_back(Event(std::move(added), now));
     }
     v1::EventPayload issued;
     auto& c = *issued.mutable_credential_issued();

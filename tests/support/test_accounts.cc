@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "domain/directory.h"
@@ -71,14 +72,27 @@ absl::Status TestAccounts::Register(const std::string& party_id) {
   auto next_id = [&] { return absl::StrCat("test-accounts-", ++requests_); };
   v1::CommandResult result;
   if (!team_registered_) {
-    v1::RegisterTeamRequest team;
-    team.set_request_id(next_id());
-    team.set_team_id(kTestTeam);
-    team.set_display_name("Test team");
-    if (absl::Status s = FromGrpc(
-            stub->RegisterTeam(as_admin().get(), team, &result), "team");
-        !s.ok()) {
-      return s;
+    for (const TestTeam& t : TestTeams()) {
+      v1::RegisterTeamRequest team;
+      team.set_request_id(next_id());
+      team.set_team_id(t.team_id);
+      team.set_display_name(t.team_id);
+      if (absl::Status s = FromGrpc(
+              stub->RegisterTeam(as_admin().get(), team, &result), "team");
+          !s.ok()) {
+        return s;
+      }
+      for (const std::string& line : t.line_ids) {
+        v1::RegisterLineRequest l;
+        l.set_request_id(next_id());
+        l.set_team_id(t.team_id);
+        l.set_line_id(line);
+        if (absl::Status s = FromGrpc(
+                stub->RegisterLine(as_admin().get(), l, &result), line);
+            !s.ok()) {
+          return s;
+        }
+      }
     }
     team_registered_ = true;
   }
@@ -97,9 +111,20 @@ absl::Status TestAccounts::Register(const std::string& party_id) {
     g.set_request_id(next_id());
     g.set_party_id(party_id);
     g.set_role(role);
-    if (IsTeamRole(role)) g.set_team_id(kTestTeam);
+    if (IsTeamRole(role)) g.set_team_id(TestTeamOf(party_id));
     if (absl::Status s =
             FromGrpc(stub->GrantRole(as_admin().get(), g, &result), party_id);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (IsTestTeamPartner(party_id)) {
+    v1::AddTeamPartnerRequest p;
+    p.set_request_id(next_id());
+    p.set_team_id(kTestTeam);
+    p.set_partner_id(party_id);
+    if (absl::Status s = FromGrpc(
+            stub->AddTeamPartner(as_admin().get(), p, &result), party_id);
         !s.ok()) {
       return s;
     }

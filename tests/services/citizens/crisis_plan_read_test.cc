@@ -128,6 +128,17 @@ TEST_F(CrisisPlanReadTest, PartnerReadsOnlyUnderAConsentCoveringThePlan) {
   EXPECT_TRUE(AccessesAfter(before).empty());
 
   GrantNightPartner(v1::CONSENT_DATA_CATEGORY_CRISIS_PLAN);
+  // Another partner is not covered by the night partner's consent, whatever
+  // it claims to be.
+  before = server_.store().LastPosition();
+  ASSERT_TRUE(Read("partner:akuttilbud", &plan).ok());
+  EXPECT_EQ(plan.result(), v1::CRISIS_PLAN_LOOKUP_RESULT_NOT_PERMITTED);
+  EXPECT_FALSE(Read("partner:akuttilbud", &plan,
+                    v1::ACCESS_PURPOSE_ONGOING_CALL,
+                    v1::CONSENT_RECIPIENT_KIND_NIGHT_PARTNER)
+                   .ok());
+  EXPECT_FALSE(plan.has_plan());
+
   before = server_.store().LastPosition();
   ASSERT_TRUE(Read(kNight, &plan, v1::ACCESS_PURPOSE_ONGOING_CALL,
                    v1::CONSENT_RECIPIENT_KIND_NIGHT_PARTNER)
@@ -146,19 +157,24 @@ TEST_F(CrisisPlanReadTest, BadReadsNameTheProblemAndRecordNothing) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(s.error_message(), HasSubstr("access.purpose"));
 
-  s = Read(kNight, &plan);  // a partner must say what it reads as
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(s.error_message(), HasSubstr("reader_kind"));
+  // A partner reads as what the directory registers it as; claiming to be
+  // the police is refused, naming the claim and not the plan.
+  s = Read(kNight, &plan, v1::ACCESS_PURPOSE_ONGOING_CALL,
+           v1::CONSENT_RECIPIENT_KIND_POLICE);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("registered as CONSENT_RECIPIENT_KIND_NIGHT_PARTNER"));
 
   s = Read("system:engine", &plan);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(s.error_message(), HasSubstr("read-crisis-plans"));
 
-  // Nothing but the gate's record of the one refusal it made.
+  // Nothing but the records of the two refusals.
   std::vector<v1::AccessRefused> refusals;
   EXPECT_THAT(server_.AppendedAfter(before, &refusals), ::testing::IsEmpty());
-  ASSERT_EQ(refusals.size(), 1u);
+  ASSERT_EQ(refusals.size(), 2u);
   EXPECT_EQ(refusals[0].right(), "read-crisis-plans");
+  EXPECT_EQ(refusals[1].right(), "read-crisis-plans");
 }
 
 }  // namespace

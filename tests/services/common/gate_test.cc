@@ -3,6 +3,7 @@
 // reason, never the token.
 #include "services/common/gate.h"
 
+#include <memory>
 #include <string>
 
 #include "domain/access_token.h"
@@ -64,7 +65,8 @@ class GateTest : public ::testing::Test {
   absl::StatusOr<Caller> AdmitAt(absl::string_view method,
                                  const std::string& authorization,
                                  absl::Time now = kNow) {
-    return Admit(directory_, method, authorization, now);
+    return Admit(std::make_shared<const DirectoryState>(directory_), method,
+                 authorization, now);
   }
   // Expects `code` with `reason`, and no part of the token in the message.
   void ExpectRefused(const absl::StatusOr<Caller>& admitted,

@@ -121,7 +121,7 @@ class DirectoryServiceTest : public ::testing::Test {
 
 TEST_F(DirectoryServiceTest, PrincipalsRolesTeamsAndLinesAreRecorded) {
   ASSERT_TRUE(Team("ishoj-bos").ok());
-  ASSERT_TRUE(Line("ishoj-bos", "central").ok());
+  ASSERT_TRUE(Line("ishoj-bos", "ishoj-dag").ok());
   ASSERT_TRUE(Register("worker:lise").ok());
   ASSERT_TRUE(Grant("worker:lise", v1::ROLE_TEAM_WORKER, "ishoj-bos").ok());
   ASSERT_TRUE(Register("partner:natlys", "Natteravnen ApS",
@@ -145,7 +145,7 @@ TEST_F(DirectoryServiceTest, PrincipalsRolesTeamsAndLinesAreRecorded) {
   EXPECT_EQ(Principal(d, "partner:natlys").partner_kind(),
             v1::PARTY_KIND_NIGHT_PARTNER);
   const v1::TeamInfo team = TeamIn(d, "ishoj-bos");
-  EXPECT_THAT(team.line_ids(), ::testing::ElementsAre("central"));
+  EXPECT_THAT(team.line_ids(), ::testing::ElementsAre("ishoj-dag"));
   EXPECT_THAT(team.partner_ids(), ::testing::ElementsAre("partner:natlys"));
 
   // Every change is an event by whoever made it.
@@ -162,7 +162,7 @@ TEST_F(DirectoryServiceTest, BadRequestsNameTheFieldAndChangeNothing) {
   ASSERT_TRUE(Register("partner:natlys", "Natteravnen ApS",
                        v1::PARTY_KIND_NIGHT_PARTNER)
                   .ok());
-  ASSERT_TRUE(Line("ishoj-bos", "central").ok());
+  ASSERT_TRUE(Line("ishoj-bos", "ishoj-dag").ok());
   ASSERT_TRUE(Team("vest").ok());
   const uint64_t before = server_.store().LastPosition();
   using C = grpc::StatusCode;
@@ -194,8 +194,8 @@ TEST_F(DirectoryServiceTest, BadRequestsNameTheFieldAndChangeNothing) {
                 C::INVALID_ARGUMENT, "team_id", before);
 
   ExpectRefused(Line("nord", "north"), C::NOT_FOUND, "team_id", before);
-  ExpectRefused(Line("vest", "central"), C::FAILED_PRECONDITION, "another team",
-                before);
+  ExpectRefused(Line("vest", "ishoj-dag"), C::FAILED_PRECONDITION,
+                "another team", before);
   ExpectRefused(Line("ishoj-bos", "Central Line"), C::INVALID_ARGUMENT,
                 "line_id", before);
   ExpectRefused(Team("ishoj-bos"), C::ALREADY_EXISTS, "team_id", before);

@@ -644,8 +644,15 @@ TEST_F(EscalationServiceTest, OnlyATeamWorkerMayAnswerOnAnothersBehalf) {
     r.set_on_behalf_of(kNightPartner);
     grpc::Status s = escalations_->Acknowledge(
         ServiceTestServer::As(actor).get(), r, &result);
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-    EXPECT_THAT(s.error_message(), HasSubstr("on_behalf_of"));
+    if (actor == target) {
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+      EXPECT_THAT(s.error_message(), HasSubstr("on_behalf_of"));
+    } else {
+      // A partner the escalation is not aimed at does not get that far.
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+      EXPECT_THAT(s.error_message(),
+                  HasSubstr("needs the right 'answer-escalations'"));
+    }
   }
   v1::DeclineEscalationRequest decline;
   decline.set_request_id("decline-behalf");
@@ -655,7 +662,7 @@ TEST_F(EscalationServiceTest, OnlyATeamWorkerMayAnswerOnAnothersBehalf) {
   decline.set_next_level(v1::ESCALATION_LEVEL_POLICE);
   decline.mutable_next_target()->set_id("partner:politi-1");
   grpc::Status s = escalations_->Decline(
-      ServiceTestServer::As(kEmergencyService).get(), decline, &result);
+      ServiceTestServer::As(kNightPartner).get(), decline, &result);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(s.error_message(), HasSubstr("on_behalf_of"));
   EXPECT_EQ(Stream(id).size(), 2u);

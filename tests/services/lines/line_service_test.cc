@@ -505,7 +505,7 @@ TEST_F(LineServiceTest, OnlyTheOfferedPartyMayAcceptOrDecline) {
   ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
   const std::string handover = Offer("l", kAnna, Worker(kBo)).value();
 
-  for (const char* other : {kCarl, kAnna, kNight}) {
+  for (const char* other : {kCarl, kAnna}) {
     SCOPED_TRACE(other);
     grpc::Status accept = Accept("l", other, handover);
     EXPECT_EQ(accept.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -513,6 +513,13 @@ TEST_F(LineServiceTest, OnlyTheOfferedPartyMayAcceptOrDecline) {
     EXPECT_EQ(Decline("l", other, handover).error_code(),
               grpc::StatusCode::FAILED_PRECONDITION);
   }
+  // A partner sees only the handovers offered to it.
+  grpc::Status accept = Accept("l", kNight, handover);
+  EXPECT_EQ(accept.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(accept.error_message(),
+              HasSubstr("needs the right 'hold-lines'"));
+  EXPECT_EQ(Decline("l", kNight, handover).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Events("l").size(), 2u);
 
   EXPECT_TRUE(Accept("l", kBo, handover).ok());
@@ -1239,25 +1246,27 @@ TEST_F(LineServiceTest, EveryPartyInARequestMustHaveAnIdOfItsKind) {
 }
 
 TEST_F(LineServiceTest, PartnerCannotMakeItselfTheHolderByDefault) {
-  // A partner taking the line without naming a team worker would hold it as
-  // one.
+  // A partner acts on a line only where a handover is offered to it or it
+  // holds the line: taking it (it would hold it as a team worker) is
+  // refused as a relationship rule.
   grpc::Status opened =
       Take("l", kNight, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED);
-  EXPECT_EQ(opened.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(opened.error_message(), HasSubstr("the caller"));
+  EXPECT_EQ(opened.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(opened.error_message(),
+              HasSubstr("needs the right 'hold-lines'"));
   EXPECT_TRUE(Events("l").empty());
 
   ASSERT_TRUE(Take("l", kAnna, v1::LINE_COVERAGE_TAKE_REASON_LINE_OPENED).ok());
   grpc::Status over = Take("l", "partner:akut-ishoj",
                            v1::LINE_COVERAGE_TAKE_REASON_HOLDER_UNREACHABLE);
-  EXPECT_EQ(over.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(over.error_message(), HasSubstr("the caller"));
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(over.error_message(), HasSubstr("needs the right 'hold-lines'"));
 
   ASSERT_TRUE(Pass("l", kAnna).ok());
   const size_t before = Events("l").size();
   grpc::Status back = TakeBack("l", "partner:other");
-  EXPECT_EQ(back.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(back.error_message(), HasSubstr("the caller"));
+  EXPECT_EQ(back.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(back.error_message(), HasSubstr("needs the right 'hold-lines'"));
   EXPECT_EQ(Events("l").size(), before);
   EXPECT_EQ(Fold("l").phase(), Phase::kHeldByNight);
 }

@@ -58,7 +58,8 @@ class PythonClient(unittest.TestCase):
     @classmethod
     def make_account(cls):
         """As the first administrator (the token vagtd wrote on its first
-        start): a team, a team worker in it, and a token for the worker."""
+        start): a team with its line, a team worker in it, and a token for
+        the worker."""
         global ACTOR
         from vagt.v1 import directory_pb2 as d, directory_pb2_grpc, events_pb2
         with open(f"{cls.tmp}/store/first-admin-token") as f:
@@ -66,6 +67,9 @@ class PythonClient(unittest.TestCase):
         directory = directory_pb2_grpc.DirectoryServiceStub(cls.channel)
         directory.RegisterTeam(d.RegisterTeamRequest(
             request_id="py-team", team_id="ishoj-bos", display_name="Ishøj"),
+            metadata=admin, timeout=30)
+        directory.RegisterLine(d.RegisterLineRequest(
+            request_id="py-line", team_id="ishoj-bos", line_id="ishoj-bos"),
             metadata=admin, timeout=30)
         directory.RegisterPrincipal(d.RegisterPrincipalRequest(
             request_id="py-worker", party_id="worker:python-client",
