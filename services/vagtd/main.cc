@@ -103,6 +103,10 @@ ABSL_FLAG(bool, escalation_engine, true,
 ABSL_FLAG(std::string, first_admin_token, "",
           "Where the first start writes the administrator's token (mode "
           "0600); default: <data_dir>/first-admin-token.");
+ABSL_FLAG(int, failed_logins_per_peer, 20,
+          "Failed logins a peer address may make before it is throttled "
+          "(then one more every 15 s); raise it when many clients share an "
+          "address behind a NAT.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 
@@ -180,6 +184,9 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::vector<std::string>> names = ServicesOfRole(role);
   if (!names.ok()) return Fail(std::string(names.status().message()));
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (absl::GetFlag(FLAGS_failed_logins_per_peer) < 1) {
+    return Fail("--failed_logins_per_peer: at least 1");
+  }
   // Checked before anything opens: a refused listen changes nothing.
   const std::string listen = absl::GetFlag(FLAGS_listen);
   const vagt::vagtd::ListenOptions listen_options{
@@ -336,9 +343,12 @@ int main(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  vagt::services::InstallEdge(builder, {.directory = directory.get(),
-                                        .clock = &vagt::SystemClock(),
-                                        .refusals = refusals});
+  vagt::services::InstallEdge(
+      builder,
+      {.directory = directory.get(),
+       .clock = &vagt::SystemClock(),
+       .refusals = refusals,
+       .throttle = {.burst = absl::GetFlag(FLAGS_failed_logins_per_peer)}});
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
       vagt::services::MakeServices(*names, {.store = store.get(),
                                             .clock = vagt::SystemClock(),
