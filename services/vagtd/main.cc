@@ -70,6 +70,11 @@ ABSL_FLAG(std::string, kafka_brokers, "",
           "Publish every event to Kafka: host:port[,host:port...] of a "
           "cluster, or 'embedded' for librdkafka's mock cluster in this "
           "process (it prints its address, for kcat). Empty: no Kafka.");
+ABSL_FLAG(std::string, kafka_properties, "",
+          "A file of librdkafka connection properties (name=value lines: "
+          "security.protocol, client.id, sasl.*, ssl.*) for every Kafka "
+          "client, e.g. SASL_SSL to a secured cluster (deploy/kafka.md). "
+          "Not readable by others when it holds a password.");
 ABSL_FLAG(std::string, kafka_topic_lines, vagt::kafka::Topics().lines,
           "Topic of line and roster events.");
 ABSL_FLAG(std::string, kafka_topic_calls, vagt::kafka::Topics().calls,
@@ -202,12 +207,23 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<vagt::vagtd::KafkaParts> kafka;
-  if (const std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
-      !brokers.empty()) {
+  const std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
+  vagt::kafka::ConnectionProperties connection;
+  if (const std::string path = absl::GetFlag(FLAGS_kafka_properties);
+      !path.empty()) {
+    if (brokers.empty()) {
+      return Fail("--kafka_properties: only with --kafka_brokers");
+    }
+    auto read = vagt::kafka::ReadConnectionProperties(path);
+    if (!read.ok()) return Fail(std::string(read.status().message()));
+    connection = *std::move(read);
+  }
+  if (!brokers.empty()) {
     auto parts = vagt::vagtd::KafkaParts::Connect(
         {.brokers = brokers,
          .topics = TopicsFromFlags(),
-         .projections_group = absl::GetFlag(FLAGS_kafka_group)});
+         .projections_group = absl::GetFlag(FLAGS_kafka_group),
+         .connection = std::move(connection)});
     if (!parts.ok()) return Fail(std::string(parts.status().message()));
     kafka = std::move(*parts);
   } else if (role == "queries") {
