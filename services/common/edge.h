@@ -36,6 +36,10 @@ struct EdgeOptions {
   // Where refusals are recorded.
   AccessSink* refusals = nullptr;
   ThrottleOptions throttle;
+  // For vagt-bench alone, to measure what authentication costs: every
+  // request is admitted as this principal of the directory, its credentials
+  // never looked at. vagtd has no way to set it.
+  std::string bench_admit_everyone_as;
 };
 
 // Puts the edge in front of every service `builder` will serve.
