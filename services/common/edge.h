@@ -52,8 +52,9 @@ absl::StatusOr<Caller> CallerOf(const grpc::ServerContextBase& call);
 
 // For a call that lasts (a board watch): admits its credentials again
 // against the directory as it is now, so that a token revoked, expired or
-// suspended meanwhile ends the stream with its refusal.
-absl::Status StillAdmitted(const grpc::ServerContextBase& call);
+// suspended meanwhile ends the stream with its refusal; the caller as the
+// directory now has it, for the relationship rules (scope.h).
+absl::StatusOr<Caller> StillAdmitted(const grpc::ServerContextBase& call);
 
 }  // namespace vagt::services
 
