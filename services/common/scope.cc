@@ -77,6 +77,35 @@ absl::Status CheckLine(const Caller& caller, const std::string& line_id,
                    line_id, "\" (held by ", HoldersOn(right, *team), ")"));
 }
 
+absl::Status CheckWorksOnLine(const Caller& caller, const std::string& line_id,
+                              const std::string& party_id,
+                              absl::string_view field) {
+  if (caller.directory == nullptr) {
+    return absl::InternalError(
+        "the request was admitted without a directory; refused");
+  }
+  // A malformed id is the decision's to refuse, naming what is wrong.
+  if (!CheckPrincipalId(party_id, field).ok()) return absl::OkStatus();
+  const Team* team = caller.directory->TeamOfLine(line_id);
+  if (team == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("line_id: \"", line_id, "\" is not a registered line"));
+  }
+  if (team->partner_ids.contains(party_id)) return absl::OkStatus();
+  if (const Principal* p = caller.directory->principal(party_id);
+      p != nullptr) {
+    for (const auto& [role, team_id] : p->roles) {
+      if (IsTeamRole(role) && team_id == team->team_id) {
+        return absl::OkStatus();
+      }
+    }
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      field, ": \"", party_id, "\" does not work on the line \"", line_id,
+      "\" (neither in its team \"", team->team_id,
+      "\" nor a partner the team works with), so could not answer"));
+}
+
 absl::Status CheckPartnerConcerned(const Caller& caller, bool concerned,
                                    absl::string_view what) {
   if (concerned || !ActsAsPartner(caller)) return absl::OkStatus();

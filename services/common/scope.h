@@ -35,6 +35,14 @@ namespace vagt::services {
 absl::Status CheckLine(const Caller& caller, const std::string& line_id,
                        absl::string_view field = "line_id");
 
+// Whether `party_id` works on line `line_id`: holds a team role of the
+// line's team, or is a partner the team works with. A handover, a backup or
+// an escalation that must be answered in vagt goes only to such a party
+// (else nobody could answer it); FAILED_PRECONDITION naming `field`.
+absl::Status CheckWorksOnLine(const Caller& caller, const std::string& line_id,
+                              const std::string& party_id,
+                              absl::string_view field);
+
 // For a partner, on a line it may act on: PERMISSION_DENIED naming the right
 // unless `concerned` (the thing is aimed at it, offered to it, raised or
 // logged by it); `what` names the thing ("the escalation"). Anyone else

@@ -33,6 +33,23 @@ absl::Status OnItsLine(const CommandContext& ctx,
                                "the escalation");
 }
 
+// A target named for `level` works on the line when the level is answered
+// in vagt (a backup worker, the night partner, the social emergency
+// service); the police and psychiatric emergency are often answered by
+// phone and recorded on their behalf.
+absl::Status CheckTargetWorksOnLine(const CommandContext& ctx,
+                                    const std::string& line_id,
+                                    v1::EscalationLevel level,
+                                    const v1::Party& target,
+                                    absl::string_view field) {
+  if (level != v1::ESCALATION_LEVEL_BACKUP &&
+      level != v1::ESCALATION_LEVEL_NIGHT_PARTNER &&
+      level != v1::ESCALATION_LEVEL_SOCIAL_EMERGENCY_SERVICE) {
+    return absl::OkStatus();
+  }
+  return CheckWorksOnLine(ctx.caller, line_id, target.id(), field);
+}
+
 // A command on an existing escalation that appends one event of kind
 // `recorded`: context, stream, decision, append, result.
 template <typename Request>
@@ -85,6 +102,11 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
                   CheckLine(ctx.caller, call.line_id(), "the call's line"));
               RETURN_IF_ERROR(CheckPartnerConcerned(
                   ctx.caller, call.received_by() == ctx.actor, "the call"));
+              if (request.has_target()) {
+                RETURN_IF_ERROR(
+                    CheckTargetWorksOnLine(ctx, call.line_id(), request.level(),
+                                           request.target(), "target"));
+              }
               ASSIGN_OR_RETURN(policy,
                                LoadCurrentPolicy(store, call.line_id()));
             }
@@ -141,12 +163,18 @@ grpc::Status EscalationService::Decline(
     grpc::ServerContext* context, const v1::DeclineEscalationRequest* request,
     v1::CommandResult* response) {
   return Answer(
-      OnEscalation(
-          store_, clock_, *context, *request,
-          v1::EventPayload::kEscalationDeclined,
-          [&](const EscalationState& escalation, const CommandContext& ctx) {
-            return DecideDecline(escalation, *request, ctx.actor, ctx.now);
-          }),
+      OnEscalation(store_, clock_, *context, *request,
+                   v1::EventPayload::kEscalationDeclined,
+                   [&](const EscalationState& escalation,
+                       const CommandContext& ctx) -> Decision {
+                     if (request->has_next_target()) {
+                       RETURN_IF_ERROR(CheckTargetWorksOnLine(
+                           ctx, escalation.line_id(), request->next_level(),
+                           request->next_target(), "next_target"));
+                     }
+                     return DecideDecline(escalation, *request, ctx.actor,
+                                          ctx.now);
+                   }),
       response);
 }
 

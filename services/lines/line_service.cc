@@ -127,7 +127,10 @@ grpc::Status LineService::OfferHandover(grpc::ServerContext* context,
       StartHandover(store_, clock_, *context, request->request_id(),
                     request->line_id(), v1::EventPayload::kLineHandoverOffered,
                     [&](const LineState& line, const CommandContext& ctx,
-                        const std::string& handover_id) {
+                        const std::string& handover_id) -> Decision {
+                      RETURN_IF_ERROR(CheckWorksOnLine(
+                          ctx.caller, request->line_id(),
+                          request->offered_to().id(), "offered_to"));
                       return DecideOfferHandover(
                           line, *request, ctx.actor, handover_id, ctx.now,
                           [&](Citation citation, const std::string& id) {
@@ -186,7 +189,10 @@ grpc::Status LineService::PassToNightPartner(
           store_, clock_, *context, request->request_id(), request->line_id(),
           v1::EventPayload::kLineCoveragePassedToNightPartner,
           [&](const LineState& line, const CommandContext& ctx,
-              const std::string& handover_id) {
+              const std::string& handover_id) -> Decision {
+            RETURN_IF_ERROR(CheckWorksOnLine(ctx.caller, request->line_id(),
+                                             request->night_partner().id(),
+                                             "night_partner"));
             return DecidePassToNightPartner(
                 line, *request, ctx.actor, handover_id,
                 [&](Citation citation, const std::string& id) {
@@ -224,7 +230,10 @@ grpc::Status LineService::AssignBackup(grpc::ServerContext* context,
   return Answer(
       OnLine(store_, clock_, *context, request->request_id(),
              request->line_id(), v1::EventPayload::kLineBackupAssigned,
-             [&](const LineState& line, const CommandContext&) {
+             [&](const LineState& line, const CommandContext& ctx) -> Decision {
+               RETURN_IF_ERROR(CheckWorksOnLine(ctx.caller, request->line_id(),
+                                                request->backup().id(),
+                                                "backup"));
                return DecideAssignBackup(line, *request);
              }),
       response);

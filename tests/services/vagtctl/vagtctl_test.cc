@@ -474,6 +474,10 @@ TEST_F(VagtctlTest, RefusedCommandIsSentOnceAndExitsWith3) {
 // escalates to the social emergency service, the phone is handed over to the
 // night partner for 22:00 with a note, and the night partner accepts.
 TEST_F(VagtctlTest, EveningFromTakingTheLineToTheNightPartnerAccepting) {
+  // The emergency service has its account (and the team works with it)
+  // before anyone escalates to it.
+  ASSERT_FALSE(TokenFor("partner:akut-ishoj").empty());
+  ASSERT_FALSE(TokenFor("partner:natpartner").empty());
   // Earlier, citizen-7f3a consented to the night partner seeing handover
   // notes about her; citizen-9b2c did not.
   const Outcome consent =
