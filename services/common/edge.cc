@@ -119,7 +119,8 @@ class EdgeFactory final
     absl::StatusOr<std::shared_ptr<const DirectoryState>> directory =
         options_.directory->Current();
     if (!directory.ok()) return directory.status();
-    return Admit(*directory, method, authorization, options_.clock->Now())
+    return Admit(*directory, method, authorization, options_.clock->Now(),
+                 options_.oidc)
         .status();
   }
 
@@ -149,7 +150,8 @@ absl::StatusOr<Caller> EdgeFactory::Decide(const std::string& method,
         "the directory cannot be read now, so nobody can be admitted; "
         "retry");
   }
-  absl::StatusOr<Caller> caller = Admit(*directory, method, authorization, now);
+  absl::StatusOr<Caller> caller =
+      Admit(*directory, method, authorization, now, options_.oidc);
   if (caller.ok()) return caller;
   const Credential* presented = nullptr;
   if (auto token =

@@ -36,6 +36,8 @@ struct EdgeOptions {
   // Where refusals are recorded.
   AccessSink* refusals = nullptr;
   ThrottleOptions throttle;
+  // Verifies OpenID Connect tokens (oidc.h); null: only vagt access tokens.
+  const OidcVerifier* oidc = nullptr;
 };
 
 // Puts the edge in front of every service `builder` will serve.
