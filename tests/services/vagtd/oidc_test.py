@@ -163,6 +163,7 @@ class Oidc(unittest.TestCase):
             vagtd.send_signal(signal.SIGTERM)
             vagtd.wait(timeout=60)
             drain.join(timeout=60)
+            vagtd.stdout.close()
         self.addCleanup(stop)
         channel = grpc.insecure_channel(address)
         self.addCleanup(channel.close)
