@@ -38,6 +38,10 @@ struct EdgeOptions {
   ThrottleOptions throttle;
   // Verifies OpenID Connect tokens (oidc.h); null: only vagt access tokens.
   const OidcVerifier* oidc = nullptr;
+  // For vagt-bench alone, to measure what authentication costs: every
+  // request is admitted as this principal of the directory, its credentials
+  // never looked at. vagtd has no way to set it.
+  std::string bench_admit_everyone_as;
 };
 
 // Puts the edge in front of every service `builder` will serve.
@@ -50,8 +54,9 @@ absl::StatusOr<Caller> CallerOf(const grpc::ServerContextBase& call);
 
 // For a call that lasts (a board watch): admits its credentials again
 // against the directory as it is now, so that a token revoked, expired or
-// suspended meanwhile ends the stream with its refusal.
-absl::Status StillAdmitted(const grpc::ServerContextBase& call);
+// suspended meanwhile ends the stream with its refusal; the caller as the
+// directory now has it, for the relationship rules (scope.h).
+absl::StatusOr<Caller> StillAdmitted(const grpc::ServerContextBase& call);
 
 }  // namespace vagt::services
 

@@ -98,8 +98,12 @@ grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
   google::protobuf::RepeatedPtrField<std::string> shown_alerts;
   while (!context->IsCancelled()) {
     // A token revoked (or its principal suspended) ends the watch.
-    if (absl::Status admitted = StillAdmitted(*context); !admitted.ok()) {
-      return ToGrpcStatus(admitted);
+    // So does a line the caller may no longer act on (its team role
+    // revoked).
+    absl::StatusOr<Caller> admitted = StillAdmitted(*context);
+    if (!admitted.ok()) return ToGrpcStatus(admitted.status());
+    if (absl::Status s = CheckLine(*admitted, request->line_id()); !s.ok()) {
+      return ToGrpcStatus(s);
     }
     const uint64_t applied = view_.runner().AppliedPosition();
     absl::StatusOr<v1::Board> stored = view_.reader().Board(request->line_id());

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "eventstore/status_macros.h"
+#include "services/kafka/client_config.h"
 
 namespace vagt::vagtd {
 
@@ -17,6 +18,12 @@ absl::StatusOr<std::unique_ptr<KafkaParts>> KafkaParts::Connect(
     return absl::InvalidArgumentError(
         "--kafka_brokers: give host:port[,host:port...] or embedded");
   }
+  // Checked before anything starts, so that a CA file that cannot be read
+  // stops vagtd here and changes nothing.
+  RETURN_IF_ERROR(kafka::CheckClientProperties(
+      kafka::KafkaProperties(settings.connection.begin(),
+                             settings.connection.end()),
+      "--kafka_properties"));
   std::unique_ptr<kafka::MockCluster> mock;
   if (settings.brokers == "embedded") {
     ASSIGN_OR_RETURN(mock, kafka::MockCluster::Start(kEmbeddedBrokers));
@@ -40,14 +47,17 @@ KafkaParts::~KafkaParts() {
 
 absl::Status KafkaParts::Serve(eventstore::EventStore& store,
                                const std::string& relay_dir) {
-  ASSIGN_OR_RETURN(
-      relay_, kafka::OutboxRelay::Open(store, {.bootstrap_servers = bootstraps_,
-                                               .topics = settings_.topics,
-                                               .checkpoint_path = relay_dir}));
+  ASSIGN_OR_RETURN(relay_,
+                   kafka::OutboxRelay::Open(
+                       store, {.bootstrap_servers = bootstraps_,
+                               .topics = settings_.topics,
+                               .checkpoint_path = relay_dir,
+                               .producer_config = settings_.connection}));
   RETURN_IF_ERROR(relay_->Start());
-  ASSIGN_OR_RETURN(intake_, kafka::AccessIntake::Start(
-                                store, bootstraps_,
-                                settings_.topics.access_intake, kIntakeGroup));
+  ASSIGN_OR_RETURN(
+      intake_, kafka::AccessIntake::Start(store, bootstraps_,
+                                          settings_.topics.access_intake,
+                                          kIntakeGroup, settings_.connection));
   return absl::OkStatus();
 }
 
@@ -56,14 +66,16 @@ absl::StatusOr<std::unique_ptr<projections::KafkaFeed>> KafkaParts::NewFeed()
   return projections::KafkaFeed::Create(
       {.bootstrap_servers = bootstraps_,
        .group_id = settings_.projections_group,
-       .topics = settings_.topics.All()});
+       .topics = settings_.topics.All(),
+       .consumer_config = settings_.connection});
 }
 
 absl::StatusOr<std::unique_ptr<services::AccessSink>>
 KafkaParts::NewAccessSink() const {
-  ASSIGN_OR_RETURN(std::unique_ptr<kafka::KafkaAccessSink> sink,
-                   kafka::KafkaAccessSink::Start(
-                       bootstraps_, settings_.topics.access_intake));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<kafka::KafkaAccessSink> sink,
+      kafka::KafkaAccessSink::Start(bootstraps_, settings_.topics.access_intake,
+                                    settings_.connection));
   return std::unique_ptr<services::AccessSink>(std::move(sink));
 }
 

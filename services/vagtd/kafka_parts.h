@@ -16,6 +16,7 @@
 #include "projections/kafka_feed.h"
 #include "services/common/access_log.h"
 #include "services/kafka/access_relay.h"
+#include "services/kafka/connection_properties.h"
 #include "services/kafka/mock_cluster.h"
 #include "services/kafka/relay.h"
 #include "services/kafka/topics.h"
@@ -28,6 +29,8 @@ struct KafkaSettings {
   kafka::Topics topics;
   // The consumer group of this server's Kafka-fed projections.
   std::string projections_group = "vagt-projections";
+  // TLS and SASL settings (--kafka_properties), for every client.
+  kafka::ConnectionProperties connection;
 };
 
 class KafkaParts {

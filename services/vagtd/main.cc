@@ -71,6 +71,11 @@ ABSL_FLAG(std::string, kafka_brokers, "",
           "Publish every event to Kafka: host:port[,host:port...] of a "
           "cluster, or 'embedded' for librdkafka's mock cluster in this "
           "process (it prints its address, for kcat). Empty: no Kafka.");
+ABSL_FLAG(std::string, kafka_properties, "",
+          "A file of librdkafka connection properties (name=value lines: "
+          "security.protocol, client.id, sasl.*, ssl.*) for every Kafka "
+          "client, e.g. SASL_SSL to a secured cluster (deploy/kafka.md). "
+          "Not readable by others when it holds a password.");
 ABSL_FLAG(std::string, kafka_topic_lines, vagt::kafka::Topics().lines,
           "Topic of line and roster events.");
 ABSL_FLAG(std::string, kafka_topic_calls, vagt::kafka::Topics().calls,
@@ -104,6 +109,10 @@ ABSL_FLAG(bool, escalation_engine, true,
 ABSL_FLAG(std::string, first_admin_token, "",
           "Where the first start writes the administrator's token (mode "
           "0600); default: <data_dir>/first-admin-token.");
+ABSL_FLAG(int, failed_logins_per_peer, 20,
+          "Failed logins a peer address may make before it is throttled "
+          "(then one more every 15 s); raise it when many clients share an "
+          "address behind a NAT.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
 ABSL_FLAG(std::string, oidc_issuer, "",
@@ -223,6 +232,9 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::vector<std::string>> names = ServicesOfRole(role);
   if (!names.ok()) return Fail(std::string(names.status().message()));
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (absl::GetFlag(FLAGS_failed_logins_per_peer) < 1) {
+    return Fail("--failed_logins_per_peer: at least 1");
+  }
   // Checked before anything opens: a refused listen changes nothing.
   const std::string listen = absl::GetFlag(FLAGS_listen);
   const vagt::vagtd::ListenOptions listen_options{
@@ -244,12 +256,23 @@ int main(int argc, char** argv) {
   if (!oidc.ok()) return Fail(std::string(oidc.status().message()));
 
   std::unique_ptr<vagt::vagtd::KafkaParts> kafka;
-  if (const std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
-      !brokers.empty()) {
+  const std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
+  vagt::kafka::ConnectionProperties connection;
+  if (const std::string path = absl::GetFlag(FLAGS_kafka_properties);
+      !path.empty()) {
+    if (brokers.empty()) {
+      return Fail("--kafka_properties: only with --kafka_brokers");
+    }
+    auto read = vagt::kafka::ReadConnectionProperties(path);
+    if (!read.ok()) return Fail(std::string(read.status().message()));
+    connection = *std::move(read);
+  }
+  if (!brokers.empty()) {
     auto parts = vagt::vagtd::KafkaParts::Connect(
         {.brokers = brokers,
          .topics = TopicsFromFlags(),
-         .projections_group = absl::GetFlag(FLAGS_kafka_group)});
+         .projections_group = absl::GetFlag(FLAGS_kafka_group),
+         .connection = std::move(connection)});
     if (!parts.ok()) return Fail(std::string(parts.status().message()));
     kafka = std::move(*parts);
   } else if (role == "queries") {
@@ -386,10 +409,12 @@ int main(int argc, char** argv) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   vagt::services::InstallEdge(
-      builder, {.directory = directory.get(),
-                .clock = &vagt::SystemClock(),
-                .refusals = refusals,
-                .oidc = *oidc != nullptr ? &(*oidc)->verifier() : nullptr});
+      builder,
+      {.directory = directory.get(),
+       .clock = &vagt::SystemClock(),
+       .refusals = refusals,
+       .throttle = {.burst = absl::GetFlag(FLAGS_failed_logins_per_peer)},
+       .oidc = *oidc != nullptr ? &(*oidc)->verifier() : nullptr});
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
       vagt::services::MakeServices(*names, {.store = store.get(),
                                             .clock = vagt::SystemClock(),

@@ -1,4 +1,4 @@
-// vagt-bench: four groups of cases, each ending with its own summary line.
+// vagt-bench: five groups of cases, each ending with its own summary line.
 //
 // append: durable appends per second from 1 and 16 threads for raw RocksDB
 // (the baseline), the event store, and PostgreSQL (for comparison), each
@@ -30,6 +30,13 @@
 //   $ vagt-bench escalations
 //   ...
 //   escalation_fire_late_p99_ms=4.2
+//
+// commands: ReceiveCall through real gRPC over TLS with a bearer token from
+// 16 client threads, against raw RocksDB synced puts from 16 threads (the
+// baseline), and with the edge not checking the token.
+//   $ vagt-bench commands --seconds=5
+//   ...
+//   commands16_vs_rocksdb16=0.61 auth_on_vs_off=0.97
 //
 // Not run by ctest: its numbers depend on the disk. See README.md here.
 #include <cstdlib>
@@ -195,6 +202,47 @@ bool RunAppendCases(const std::string& parent) {
   return rocksdb.one && rocksdb.sixteen && append.one && append.sixteen;
 }
 
+// One commands case at 16 threads in a fresh directory.
+std::optional<double> RunCommandsCase(absl::string_view name,
+                                      const std::string& parent,
+                                      absl::Duration duration,
+                                      bool authenticate) {
+  absl::StatusOr<Throughput> result;
+  if (absl::StatusOr<std::unique_ptr<ScratchDir>> dir =
+          ScratchDir::Create(parent, absl::StrFormat("vagt-bench-%s", name));
+      dir.ok()) {
+    result = MeasureCommands((*dir)->path(), 16, duration, authenticate);
+  } else {
+    result = dir.status();
+  }
+  return Report(name, 16, result);
+}
+
+// The commands group; false if a case failed.
+bool RunCommandsCases(const std::string& parent) {
+  const double seconds = absl::GetFlag(FLAGS_seconds);
+  const absl::Duration duration = absl::Seconds(seconds);
+  std::cout << absl::StrFormat(
+                   "commands: ReceiveCall over TLS with a bearer token, 16 "
+                   "client threads, %.1f s per case",
+                   seconds)
+            << std::endl;
+  std::optional<double> rocksdb;
+  if (absl::StatusOr<std::unique_ptr<ScratchDir>> dir =
+          ScratchDir::Create(parent, "vagt-bench-commands-rocksdb");
+      dir.ok()) {
+    rocksdb = Report("rocksdb_batch", 16,
+                     MeasureRocksDbBatch((*dir)->path(), 16, duration));
+  }
+  const std::optional<double> off =
+      RunCommandsCase("commands_auth_off", parent, duration, false);
+  const std::optional<double> on =
+      RunCommandsCase("commands", parent, duration, true);
+  std::cout << "commands16_vs_rocksdb16=" << Ratio(on, rocksdb)
+            << " auth_on_vs_off=" << Ratio(on, off) << std::endl;
+  return rocksdb && off && on;
+}
+
 // The kafka group; false if it failed.
 bool RunKafka(const std::string& parent) {
   const double seconds = absl::GetFlag(FLAGS_kafka_seconds);
@@ -294,7 +342,8 @@ int Main(const std::vector<std::string>& groups) {
     return 2;
   }
   bool append = groups.empty(), kafka = groups.empty(),
-       projections = groups.empty(), escalations = groups.empty();
+       projections = groups.empty(), escalations = groups.empty(),
+       commands = groups.empty();
   for (const std::string& group : groups) {
     if (group == "append") {
       append = true;
@@ -304,9 +353,11 @@ int Main(const std::vector<std::string>& groups) {
       projections = true;
     } else if (group == "escalations") {
       escalations = true;
+    } else if (group == "commands") {
+      commands = true;
     } else {
       std::cerr << "vagt-bench: unknown group '" << group
-                << "' (append, kafka, projections, escalations)\n";
+                << "' (append, kafka, projections, escalations, commands)\n";
       return 2;
     }
   }
@@ -324,6 +375,7 @@ int Main(const std::vector<std::string>& groups) {
   }
   bool ok = true;
   if (append) ok = RunAppendCases(parent) && ok;
+  if (commands) ok = RunCommandsCases(parent) && ok;
   if (kafka) ok = RunKafka(parent) && ok;
   if (projections) ok = RunProjections(parent) && ok;
   if (escalations) {
@@ -341,10 +393,11 @@ int Main(const std::vector<std::string>& groups) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "[append] [kafka] [projections] [escalations] [flags]: durable "
-      "appends/s (raw RocksDB, the event store, PostgreSQL), append-to-visible "
-      "latency through Kafka, the projections' rebuild and timeline, and how "
-      "late escalation deadlines fire. No group: all four.");
+      "[append] [commands] [kafka] [projections] [escalations] [flags]: "
+      "durable appends/s (raw RocksDB, the event store, PostgreSQL), "
+      "ReceiveCall over TLS with a token, append-to-visible latency through "
+      "Kafka, the projections' rebuild and timeline, and how late escalation "
+      "deadlines fire. No group: all five.");
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   return vagt::bench::Main(
       std::vector<std::string>(args.begin() + 1, args.end()));

@@ -31,6 +31,16 @@ absl::StatusOr<Throughput> MeasureEventStoreAppend(const std::string& dir,
                                                    int threads,
                                                    absl::Duration duration);
 
+// ReceiveCall through real gRPC over TLS (a throwaway certificate the
+// openssl CLI makes in the empty directory `dir`), every request with a
+// bearer token, into a fresh event store there: the call service behind the
+// edge as vagtd runs it. With `authenticate` false the edge admits every
+// request as the bench's worker without looking at the token (the cost of
+// authentication, measured).
+absl::StatusOr<Throughput> MeasureCommands(const std::string& dir, int threads,
+                                           absl::Duration duration,
+                                           bool authenticate);
+
 // PostgreSQL reached through libpq `conninfo`: (re)creates table `events`
 // and, over one connection per thread, INSERTs one row (stream id, kEventBytes
 // bytea) per autocommitted transaction. The server must run with fsync=on and

@@ -2,7 +2,8 @@
 // test directory (tests/services/test_principals.h) and the accounts a
 // process test makes in a real vagtd (test_accounts.h) alike:
 // "worker:admin" is an administrator, "worker:tilsyn" and "worker:xyz" are
-// auditors, every other "worker:" is a team worker and team leader of its
+// auditors, kOnlyTeamWorker and kOnlyTeamLeader hold that one role, every
+// other "worker:" is a team worker and team leader of its
 // team (TestTeamOf), a "partner:" is a partner, a "system:" an integration
 // of the team.
 //
@@ -64,8 +65,14 @@ inline bool IsTestTeamPartner(const std::string& id) {
   return absl::StartsWith(id, "partner:") && id != kStrangerPartner;
 }
 
+// One principal for each role alone, for the authorization matrix.
+inline constexpr char kOnlyTeamWorker[] = "worker:kun-medarbejder";
+inline constexpr char kOnlyTeamLeader[] = "worker:kun-leder";
+
 inline std::vector<v1::Role> TestRolesOf(const std::string& id) {
   if (id == "worker:admin") return {v1::ROLE_ADMINISTRATOR};
+  if (id == kOnlyTeamWorker) return {v1::ROLE_TEAM_WORKER};
+  if (id == kOnlyTeamLeader) return {v1::ROLE_TEAM_LEADER};
   if (id == "worker:tilsyn" || id == "worker:xyz") return {v1::ROLE_AUDITOR};
   if (absl::StartsWith(id, "worker:")) {
     return {v1::ROLE_TEAM_WORKER, v1::ROLE_TEAM_LEADER};

@@ -33,12 +33,14 @@ namespace vagt::testing {
 
 class VagtdFixture : public ::testing::Test {
  protected:
-  // `actor` is who Ctl() runs vagtctl as.
+  // `actor` is who Ctl() runs vagtctl as; vagtd runs with `vagtd_flags`
+  // too.
   VagtdFixture(std::string vagtd_path, std::string vagtctl_path,
-               std::string actor)
+               std::string actor, std::vector<std::string> vagtd_flags = {})
       : vagtd_path_(std::move(vagtd_path)),
         vagtctl_path_(std::move(vagtctl_path)),
-        actor_(std::move(actor)) {}
+        actor_(std::move(actor)),
+        vagtd_flags_(std::move(vagtd_flags)) {}
 
   static absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
 
@@ -47,7 +49,7 @@ class VagtdFixture : public ::testing::Test {
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
     absl::StatusOr<RunningVagtd> vagtd =
-        StartVagtd(vagtd_path_, dir_ + "/store", Deadline());
+        StartVagtd(vagtd_path_, dir_ + "/store", Deadline(), vagtd_flags_);
     ASSERT_TRUE(vagtd.ok()) << vagtd.status();
     vagtd_ = std::move(vagtd->process);
     address_ = vagtd->address;
@@ -97,6 +99,7 @@ class VagtdFixture : public ::testing::Test {
   const std::string vagtd_path_;
   const std::string vagtctl_path_;
   const std::string actor_;
+  const std::vector<std::string> vagtd_flags_;
   std::string dir_;
   std::unique_ptr<ChildProcess> vagtd_;
   std::string address_;

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/services/duty_commands.h"
 #include "tests/services/service_test_server.h"
+#include "tests/support/test_roles.h"
 #include "vagt/v1/oncall.grpc.pb.h"
 
 namespace vagt {
@@ -422,6 +423,45 @@ TEST_F(OnCallServiceTest, SuspendingTheWatcherEndsTheWatch) {
   EXPECT_EQ(end.error_code(), grpc::StatusCode::UNAUTHENTICATED)
       << end.error_message();
   EXPECT_THAT(end.error_message(), HasSubstr("suspended"));
+}
+
+// Moved to another team, the watcher may no longer see this team's line:
+// the watch ends with the relationship rule's refusal.
+TEST_F(OnCallServiceTest, MovingTheWatcherToAnotherTeamEndsTheWatch) {
+  duty_.TakeLine(kLine, kAnna);
+  BoardWatch watch(*oncall_, kCarl, kLine);
+  EXPECT_EQ(watch.Next().holder().id(), kAnna);
+
+  std::vector<eventstore::NewEvent> events;
+  auto role = [&](v1::Role r, const std::string& team, bool grant) {
+    eventstore::NewEvent e;
+    e.actor = "worker:admin";
+    if (grant) {
+      auto* g = e.payload.mutable_principal_role_granted();
+      g->set_party_id(kCarl);
+      g->set_role(r);
+      g->set_team_id(team);
+    } else {
+      auto* g = e.payload.mutable_principal_role_revoked();
+      g->set_party_id(kCarl);
+      g->set_role(r);
+      g->set_team_id(team);
+    }
+    events.push_back(std::move(e));
+  };
+  role(v1::ROLE_TEAM_WORKER, testing::kOtherTeam, true);
+  role(v1::ROLE_TEAM_WORKER, testing::kTestTeam, false);
+  role(v1::ROLE_TEAM_LEADER, testing::kTestTeam, false);
+  ASSERT_TRUE(server_.store()
+                  .Append({.stream_id = kDirectoryStream,
+                           .expected = eventstore::ExpectedVersion::Any(),
+                           .request_id = "move-carl",
+                           .events = std::move(events)})
+                  .ok());
+  const grpc::Status end = watch.Finish();
+  EXPECT_EQ(end.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << end.error_message();
+  EXPECT_THAT(end.error_message(), HasSubstr("on the line \"central\""));
 }
 
 // The server side of a cancelled watch ends: the server shuts down (which

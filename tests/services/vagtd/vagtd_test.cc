@@ -25,6 +25,7 @@ namespace vagt {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::vagt::testing::ChildProcess;
 
 absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
@@ -187,6 +188,56 @@ TEST_F(Vagtd, RefusesADirectoryThatIsNotAStoreAndLeavesItAlone) {
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_),
                           std::filesystem::directory_iterator()),
             1);
+}
+
+// --kafka_properties reaches the Kafka clients, and a refused one stops
+// vagtd before anything is created, naming the line or the property and
+// never a password.
+TEST_F(Vagtd, KafkaPropertiesAreCheckedBeforeAnythingOpens) {
+  struct Case {
+    std::string text;
+    int mode;
+    std::string named;
+  };
+  const Case refused[] = {
+      {"# the relay's promises are vagt's\nacks=0\n", 0600,
+       "line 2: \"acks\" is not a connection property"},
+      {"security.protocol=SSL\nssl.ca.location=" + dir_ + "/no-ca.pem\n", 0600,
+       "ssl.ca.location"},
+      {"security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n"
+       "sasl.username=vagt\nsasl.password=hemmelig-kode\n",
+       0644, "holds sasl.password but others may read it (mode 644)"},
+  };
+  int n = 0;
+  for (const Case& c : refused) {
+    SCOPED_TRACE(c.named);
+    const std::string file = absl::StrCat(dir_, "/kafka-", ++n, ".properties");
+    std::ofstream(file) << c.text;
+    std::filesystem::permissions(file,
+                                 static_cast<std::filesystem::perms>(c.mode));
+    const std::string store = absl::StrCat(dir_, "/store-", n);
+    absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Start(
+        {VAGTD_PATH, "--listen=127.0.0.1:0", "--data_dir=" + store,
+         "--kafka_brokers=embedded", "--kafka_properties=" + file});
+    ASSERT_TRUE(child.ok()) << child.status();
+    absl::StatusOr<int> status = (*child)->Wait(Deadline());
+    ASSERT_TRUE(status.ok()) << status.status();
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1);
+    while ((*child)->ReadLine(Deadline()).ok()) {
+    }
+    EXPECT_THAT((*child)->transcript(), HasSubstr(c.named));
+    EXPECT_THAT((*child)->transcript(), Not(HasSubstr("hemmelig-kode")));
+    EXPECT_FALSE(std::filesystem::exists(store));
+  }
+
+  // Accepted, they are in every client: vagtd serves.
+  const std::string file = dir_ + "/kafka-ok.properties";
+  std::ofstream(file) << "client.id = vagt-test\nsecurity.protocol=PLAINTEXT\n";
+  absl::StatusOr<testing::RunningVagtd> vagtd = testing::StartVagtd(
+      VAGTD_PATH, dir_ + "/store", Deadline(),
+      {"--kafka_brokers=embedded", "--kafka_properties=" + file});
+  ASSERT_TRUE(vagtd.ok()) << vagtd.status();
+  vagtd_ = std::move(vagtd->process);
 }
 
 }  // namespace
