@@ -17,6 +17,8 @@ packages=(
   libkainjow-mustache-dev
   libical-dev
   libjemalloc-dev
+  libjwt-dev libcurl4-openssl-dev ca-certificates
+  python3-jwt python3-cryptography
   kcat
 )
 if [[ "${1:-}" == "--bench" ]]; then

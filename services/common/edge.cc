@@ -137,7 +137,8 @@ class EdgeFactory final
     if (!options_.bench_admit_everyone_as.empty()) {
       return AdmitWithoutCredentials(*directory, method);
     }
-    return Admit(*directory, method, authorization, options_.clock->Now());
+    return Admit(*directory, method, authorization, options_.clock->Now(),
+                 options_.oidc);
   }
 
  private:
@@ -169,7 +170,8 @@ absl::StatusOr<Caller> EdgeFactory::Decide(const std::string& method,
   if (!options_.bench_admit_everyone_as.empty()) {
     return AdmitWithoutCredentials(*directory, method);
   }
-  absl::StatusOr<Caller> caller = Admit(*directory, method, authorization, now);
+  absl::StatusOr<Caller> caller =
+      Admit(*directory, method, authorization, now, options_.oidc);
   if (caller.ok()) return caller;
   const Credential* presented = nullptr;
   if (auto token =

@@ -36,6 +36,8 @@ struct EdgeOptions {
   // Where refusals are recorded.
   AccessSink* refusals = nullptr;
   ThrottleOptions throttle;
+  // Verifies OpenID Connect tokens (oidc.h); null: only vagt access tokens.
+  const OidcVerifier* oidc = nullptr;
   // For vagt-bench alone, to measure what authentication costs: every
   // request is admitted as this principal of the directory, its credentials
   // never looked at. vagtd has no way to set it.

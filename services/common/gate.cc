@@ -8,6 +8,8 @@
 #include "absl/strings/strip.h"
 #include "domain/access_token.h"
 #include "eventstore/status_macros.h"
+#include "services/common/jwt_signature.h"
+#include "services/common/oidc.h"
 #include "services/common/rights.h"
 
 namespace vagt::services {
@@ -20,19 +22,12 @@ const std::string& NoDigest() {
   return *digest;
 }
 
-absl::StatusOr<const Principal*> Authenticate(const DirectoryState& directory,
-                                              absl::string_view authorization,
-                                              absl::Time now,
-                                              std::string* credential_id) {
-  if (authorization.empty()) {
-    return absl::UnauthenticatedError(
-        "authorization: required (\"Bearer <vagt access token>\")");
-  }
-  if (!absl::ConsumePrefix(&authorization, "Bearer ")) {
-    return absl::UnauthenticatedError(
-        "authorization: must be \"Bearer <vagt access token>\"");
-  }
-  ASSIGN_OR_RETURN(AccessToken token, ParseAccessToken(authorization));
+// The principal a vagt access token names.
+absl::StatusOr<const Principal*> ByAccessToken(const DirectoryState& directory,
+                                               absl::string_view bearer,
+                                               absl::Time now,
+                                               std::string* credential_id) {
+  ASSIGN_OR_RETURN(AccessToken token, ParseAccessToken(bearer));
   const Credential* credential = directory.credential(token.credential_id);
   const bool matches = DigestMatches(
       SecretDigest(token.secret),
@@ -52,11 +47,56 @@ absl::StatusOr<const Principal*> Authenticate(const DirectoryState& directory,
     return absl::UnauthenticatedError(
         "authorization: not a token this server issued");
   }
+  *credential_id = credential->credential_id;
+  return principal;
+}
+
+// The principal an OpenID Connect token names.
+absl::StatusOr<const Principal*> ByIdentityToken(
+    const DirectoryState& directory, absl::string_view bearer, absl::Time now,
+    const OidcVerifier* oidc) {
+  if (oidc == nullptr) {
+    return absl::UnauthenticatedError(
+        "authorization: an OpenID Connect token, but this server trusts no "
+        "identity provider");
+  }
+  absl::StatusOr<std::string> party_id = oidc->PartyOf(bearer, now);
+  if (!party_id.ok()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("authorization: ", party_id.status().message()));
+  }
+  const Principal* principal = directory.principal(*party_id);
+  if (principal == nullptr) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "authorization: ", *party_id, " is not registered in the directory"));
+  }
+  return principal;
+}
+
+absl::StatusOr<const Principal*> Authenticate(const DirectoryState& directory,
+                                              absl::string_view authorization,
+                                              absl::Time now,
+                                              const OidcVerifier* oidc,
+                                              std::string* credential_id) {
+  if (authorization.empty()) {
+    return absl::UnauthenticatedError(
+        "authorization: required (\"Bearer <vagt access token>\" or an "
+        "OpenID Connect token)");
+  }
+  if (!absl::ConsumePrefix(&authorization, "Bearer ")) {
+    return absl::UnauthenticatedError(
+        "authorization: must be \"Bearer <vagt access token>\" or an OpenID "
+        "Connect token");
+  }
+  ASSIGN_OR_RETURN(
+      const Principal* principal,
+      LooksLikeJwt(authorization)
+          ? ByIdentityToken(directory, authorization, now, oidc)
+          : ByAccessToken(directory, authorization, now, credential_id));
   if (principal->suspended) {
     return absl::UnauthenticatedError(
         "authorization: the token's principal is suspended");
   }
-  *credential_id = credential->credential_id;
   return principal;
 }
 
@@ -71,7 +111,8 @@ std::string RoleNames(Right right) {
 
 absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
                              absl::string_view method,
-                             absl::string_view authorization, absl::Time now) {
+                             absl::string_view authorization, absl::Time now,
+                             const OidcVerifier* oidc) {
   const MethodRule* rule = RuleFor(method);
   if (rule == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -80,9 +121,9 @@ absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
   Caller caller;
   caller.rule = rule;
   if (rule->exempt && authorization.empty()) return caller;
-  ASSIGN_OR_RETURN(
-      const Principal* principal,
-      Authenticate(*directory, authorization, now, &caller.credential_id));
+  ASSIGN_OR_RETURN(const Principal* principal,
+                   Authenticate(*directory, authorization, now, oidc,
+                                &caller.credential_id));
   caller.party_id = principal->party_id;
   caller.roles = principal->roles;
   caller.directory = std::move(directory);

@@ -8,11 +8,17 @@
 //   RETURN_IF_ERROR(CheckLine(caller, request.line_id()));   // scope.h
 //   ctx.actor = caller.party_id;
 //
-// UNAUTHENTICATED when the request carries no valid vagt access token (no
+// The bearer is a vagt access token ("vagt1.<credential>.<secret>",
+// domain/access_token.h) or, when the server trusts an identity provider,
+// an OpenID Connect JWT (oidc.h), which names a principal of the directory;
+// either way the principal's roles come from the directory, and the method
+// is judged by the one rights table.
+//
+// UNAUTHENTICATED when the request carries no valid token (no
 // "authorization: Bearer ...", an unknown credential or wrong secret, a
-// revoked or expired token, a suspended principal); PERMISSION_DENIED naming
-// the missing right and the roles that carry it. No message repeats the
-// token.
+// revoked or expired token, a JWT the verifier refuses or whose principal is
+// not registered, a suspended principal); PERMISSION_DENIED naming the
+// missing right and the roles that carry it. No message repeats the token.
 #ifndef VAGT_SERVICES_COMMON_GATE_H_
 #define VAGT_SERVICES_COMMON_GATE_H_
 
@@ -29,10 +35,12 @@
 namespace vagt::services {
 
 struct MethodRule;
+class OidcVerifier;
 
 struct Caller {
   // Empty for an exempt method called without credentials.
   std::string party_id;
+  // The vagt credential presented; empty for an OpenID Connect token.
   std::string credential_id;
   // (role, team id) as the directory holds them.
   std::set<std::pair<v1::Role, std::string>> roles;
@@ -53,9 +61,11 @@ class DirectorySource {
       const = 0;
 };
 
+// `oidc` verifies OpenID Connect tokens; null: the server accepts none.
 absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
                              absl::string_view method,
-                             absl::string_view authorization, absl::Time now);
+                             absl::string_view authorization, absl::Time now,
+                             const OidcVerifier* oidc = nullptr);
 
 }  // namespace vagt::services
 

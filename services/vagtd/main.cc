@@ -40,6 +40,7 @@
 #include "services/roster/roster_coverage.h"
 #include "services/vagtd/kafka_parts.h"
 #include "services/vagtd/listen.h"
+#include "services/vagtd/oidc_setup.h"
 
 ABSL_FLAG(std::string, data_dir, "var/vagt",
           "Directory of the embedded event store (created when missing).");
@@ -114,6 +115,35 @@ ABSL_FLAG(int, failed_logins_per_peer, 20,
           "address behind a NAT.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run after SIGTERM.");
+ABSL_FLAG(std::string, oidc_issuer, "",
+          "Accept OpenID Connect tokens (JWTs) of the identity provider with "
+          "this issuer (the tokens' iss, exactly). Empty: OpenID Connect is "
+          "off, only vagt access tokens are accepted.");
+ABSL_FLAG(std::string, oidc_audience, "",
+          "The audience the tokens must be for (their aud): vagt's client id "
+          "or application id URI at the identity provider.");
+ABSL_FLAG(std::string, oidc_jwks_file, "",
+          "The identity provider's signing keys: a JWKS file (read again on "
+          "every refresh).");
+ABSL_FLAG(std::string, oidc_jwks_url, "",
+          "The identity provider's signing keys: its jwks_uri (https).");
+ABSL_FLAG(std::string, oidc_jwks_ca, "",
+          "PEM CA certificates to check --oidc_jwks_url's server with; "
+          "default: the system's.");
+ABSL_FLAG(std::string, oidc_claim, "preferred_username",
+          "The claim that names the worker: its value, lower-cased, after "
+          "\"worker:\" is the party id (e.g. upn, email, or a custom claim).");
+ABSL_FLAG(std::string, oidc_domain, "",
+          "The municipality's domain (ishoj.dk): the claim must end in "
+          "@<domain>, which is removed (anna@ishoj.dk -> worker:anna); "
+          "other domains are refused.");
+ABSL_FLAG(absl::Duration, oidc_skew, absl::Seconds(60),
+          "Clock skew allowed on the tokens' exp, nbf and iat.");
+ABSL_FLAG(absl::Duration, oidc_jwks_refresh, absl::Hours(1),
+          "How often the identity provider's keys are fetched again.");
+ABSL_FLAG(absl::Duration, oidc_jwks_min_refetch, absl::Minutes(1),
+          "A token with an unknown kid fetches the keys again, at most this "
+          "often.");
 
 namespace {
 
@@ -143,6 +173,19 @@ void AcceptDashedFlags(int argc, char** argv) {
       if (*c == '-') *c = '_';
     }
   }
+}
+
+vagt::vagtd::OidcSettings OidcFromFlags() {
+  return {.verifier = {.issuer = absl::GetFlag(FLAGS_oidc_issuer),
+                       .audience = absl::GetFlag(FLAGS_oidc_audience),
+                       .claim = absl::GetFlag(FLAGS_oidc_claim),
+                       .domain = absl::GetFlag(FLAGS_oidc_domain),
+                       .skew = absl::GetFlag(FLAGS_oidc_skew)},
+          .jwks_file = absl::GetFlag(FLAGS_oidc_jwks_file),
+          .jwks_url = absl::GetFlag(FLAGS_oidc_jwks_url),
+          .jwks_ca = absl::GetFlag(FLAGS_oidc_jwks_ca),
+          .cache = {.refresh = absl::GetFlag(FLAGS_oidc_jwks_refresh),
+                    .min_refetch = absl::GetFlag(FLAGS_oidc_jwks_min_refetch)}};
 }
 
 vagt::kafka::Topics TopicsFromFlags() {
@@ -205,6 +248,12 @@ int main(int argc, char** argv) {
   if (!credentials.ok()) {
     return Fail(std::string(credentials.status().message()));
   }
+  // The identity provider's keys, fetched before the server starts; the
+  // verifier outlives the server.
+  const vagt::vagtd::OidcSettings oidc_settings = OidcFromFlags();
+  absl::StatusOr<std::unique_ptr<vagt::vagtd::OidcParts>> oidc =
+      vagt::vagtd::StartOidc(oidc_settings, vagt::SystemClock());
+  if (!oidc.ok()) return Fail(std::string(oidc.status().message()));
 
   std::unique_ptr<vagt::vagtd::KafkaParts> kafka;
   const std::string brokers = absl::GetFlag(FLAGS_kafka_brokers);
@@ -364,7 +413,8 @@ int main(int argc, char** argv) {
       {.directory = directory.get(),
        .clock = &vagt::SystemClock(),
        .refusals = refusals,
-       .throttle = {.burst = absl::GetFlag(FLAGS_failed_logins_per_peer)}});
+       .throttle = {.burst = absl::GetFlag(FLAGS_failed_logins_per_peer)},
+       .oidc = *oidc != nullptr ? &(*oidc)->verifier() : nullptr});
   absl::StatusOr<std::vector<std::unique_ptr<grpc::Service>>> services =
       vagt::services::MakeServices(*names, {.store = store.get(),
                                             .clock = vagt::SystemClock(),
@@ -412,6 +462,9 @@ int main(int argc, char** argv) {
         vagt::services::kFirstAdministrator, first_token_file->c_str(),
         static_cast<int>(vagt::services::kFirstTokenLife / absl::Hours(24)),
         host.c_str(), port, first_token_file->c_str());
+  }
+  if (*oidc != nullptr) {
+    std::printf("vagtd: %s\n", vagt::vagtd::Describe(oidc_settings).c_str());
   }
   std::fflush(stdout);
 
