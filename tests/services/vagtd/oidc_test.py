@@ -29,12 +29,12 @@ import unittest
 
 import grpc
 import jwt
-import pkg_resources
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from grpc_tools import protoc
 from jwt.algorithms import RSAAlgorithm
 from jwt.utils import base64url_encode
+
+import vagt_stubs  # beside this file
 
 VAGTD, PROTO_DIR = sys.argv[1], sys.argv[2]
 ISSUER = "https://login.example.dk/realms/ishoj"
@@ -42,14 +42,7 @@ AUDIENCE = "vagt"
 
 
 def generate_stubs(out_dir):
-    well_known = pkg_resources.resource_filename("grpc_tools", "_proto")
-    protos = [os.path.join(PROTO_DIR, "vagt/v1", name)
-              for name in ("directory.proto", "events.proto", "commands.proto")]
-    if protoc.main(["protoc", f"-I{PROTO_DIR}", f"-I{well_known}",
-                    f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
-                    *protos]) != 0:
-        raise RuntimeError("protoc failed")
-    sys.path.insert(0, out_dir)
+    vagt_stubs.generate_stubs(PROTO_DIR, out_dir)
 
 
 class SigningKey:

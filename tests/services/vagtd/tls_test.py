@@ -17,21 +17,14 @@ import tempfile
 import unittest
 
 import grpc
-import pkg_resources
-from grpc_tools import protoc
+
+import vagt_stubs  # beside this file
 
 VAGTD, PROTO_DIR = sys.argv[1], sys.argv[2]
 
 
 def generate_stubs(out_dir):
-    well_known = pkg_resources.resource_filename("grpc_tools", "_proto")
-    protos = [os.path.join(PROTO_DIR, "vagt/v1", name)
-              for name in ("directory.proto", "events.proto", "commands.proto")]
-    if protoc.main(["protoc", f"-I{PROTO_DIR}", f"-I{well_known}",
-                    f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
-                    *protos]) != 0:
-        raise RuntimeError("protoc failed")
-    sys.path.insert(0, out_dir)
+    vagt_stubs.generate_stubs(PROTO_DIR, out_dir)
 
 
 def openssl(*args, cwd):
