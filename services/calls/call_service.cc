@@ -18,9 +18,8 @@ namespace {
 // decision's to refuse.
 absl::Status OnItsLine(const CommandContext& ctx, const CallState& call) {
   if (call.phase() == CallState::Phase::kNone) return absl::OkStatus();
-  RETURN_IF_ERROR(CheckLine(ctx.caller, call.line_id(), "the call's line"));
-  return CheckPartnerConcerned(ctx.caller, call.received_by() == ctx.actor,
-                               "the call");
+  return CheckActsOn(ctx.caller, call.line_id(),
+                     call.received_by() == ctx.actor, "the call");
 }
 
 // A command on an existing call: context, stream, decision, append, result.

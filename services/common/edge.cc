@@ -102,6 +102,18 @@ class EdgeFactory final
   absl::StatusOr<Caller> Decide(const std::string& method,
                                 absl::string_view authorization,
                                 const std::string& peer);
+  // Admit as this edge does it: with the identity provider's verifier, or
+  // as the bench's caller without credentials.
+  absl::StatusOr<Caller> AdmitAgainst(
+      std::shared_ptr<const DirectoryState> directory,
+      const std::string& method, absl::string_view authorization,
+      absl::Time now) const {
+    if (!options_.bench_admit_everyone_as.empty()) {
+      return AdmitWithoutCredentials(std::move(directory), method);
+    }
+    return Admit(std::move(directory), method, authorization, now,
+                 options_.oidc);
+  }
   // The bench's caller (EdgeOptions::bench_admit_everyone_as).
   absl::StatusOr<Caller> AdmitWithoutCredentials(
       std::shared_ptr<const DirectoryState> directory,
@@ -134,11 +146,8 @@ class EdgeFactory final
     absl::StatusOr<std::shared_ptr<const DirectoryState>> directory =
         options_.directory->Current();
     if (!directory.ok()) return directory.status();
-    if (!options_.bench_admit_everyone_as.empty()) {
-      return AdmitWithoutCredentials(*directory, method);
-    }
-    return Admit(*directory, method, authorization, options_.clock->Now(),
-                 options_.oidc);
+    return AdmitAgainst(*directory, method, authorization,
+                        options_.clock->Now());
   }
 
  private:
@@ -167,11 +176,8 @@ absl::StatusOr<Caller> EdgeFactory::Decide(const std::string& method,
         "the directory cannot be read now, so nobody can be admitted; "
         "retry");
   }
-  if (!options_.bench_admit_everyone_as.empty()) {
-    return AdmitWithoutCredentials(*directory, method);
-  }
   absl::StatusOr<Caller> caller =
-      Admit(*directory, method, authorization, now, options_.oidc);
+      AdmitAgainst(*directory, method, authorization, now);
   if (caller.ok()) return caller;
   const Credential* presented = nullptr;
   if (auto token =
@@ -248,10 +254,8 @@ void EdgeInterceptor::Intercept(
       edge_.RecordRefusedByService(verdict_.method, *verdict_.caller,
                                    sent.error_message(), call_->peer());
     }
-  }
-  if (methods->QueryInterceptionHookPoint(
-          InterceptionHookPoints::PRE_SEND_STATUS) &&
-      !verdict_.caller.ok()) {
+  } else if (methods->QueryInterceptionHookPoint(
+                 InterceptionHookPoints::PRE_SEND_STATUS)) {
     if (!verdict_.asked) {
       std::fprintf(stderr,
                    "vagtd: BUG: %s ran for a refused request without asking "

@@ -49,10 +49,11 @@ std::string HoldersOn(Right right, const Team& team) {
   return absl::StrJoin(parts, "; ");
 }
 
-}  // namespace
-
-absl::Status CheckLine(const Caller& caller, const std::string& line_id,
-                       absl::string_view field) {
+// The team line `line_id` is registered to, in the directory the caller
+// was admitted against; NOT_FOUND naming the line when it is not.
+absl::StatusOr<const Team*> RegisteredTeamOf(const Caller& caller,
+                                             const std::string& line_id,
+                                             absl::string_view field) {
   if (caller.directory == nullptr || caller.rule == nullptr) {
     return absl::InternalError(
         "the request was admitted without a directory; refused");
@@ -66,6 +67,14 @@ absl::Status CheckLine(const Caller& caller, const std::string& line_id,
         "team: vagtctl directory line ",
         line_id, " <team>)"));
   }
+  return team;
+}
+
+}  // namespace
+
+absl::Status CheckLine(const Caller& caller, const std::string& line_id,
+                       absl::string_view field) {
+  ASSIGN_OR_RETURN(const Team* team, RegisteredTeamOf(caller, line_id, field));
   const Right right = caller.rule->right;
   for (const auto& [role, team_id] : caller.roles) {
     if (CarriesOn(caller, role, team_id, right, *team)) {
@@ -80,17 +89,10 @@ absl::Status CheckLine(const Caller& caller, const std::string& line_id,
 absl::Status CheckWorksOnLine(const Caller& caller, const std::string& line_id,
                               const std::string& party_id,
                               absl::string_view field) {
-  if (caller.directory == nullptr) {
-    return absl::InternalError(
-        "the request was admitted without a directory; refused");
-  }
   // A malformed id is the decision's to refuse, naming what is wrong.
   if (!CheckPrincipalId(party_id, field).ok()) return absl::OkStatus();
-  const Team* team = caller.directory->TeamOfLine(line_id);
-  if (team == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("line_id: \"", line_id, "\" is not a registered line"));
-  }
+  ASSIGN_OR_RETURN(const Team* team,
+                   RegisteredTeamOf(caller, line_id, "line_id"));
   if (team->partner_ids.contains(party_id)) return absl::OkStatus();
   if (const Principal* p = caller.directory->principal(party_id);
       p != nullptr) {
@@ -114,6 +116,12 @@ absl::Status CheckPartnerConcerned(const Caller& caller, bool concerned,
       caller.rule == nullptr ? "" : RightName(caller.rule->right), "' on ",
       what, " (a partner acts only on what is aimed at it, offered to it or ",
       "raised by it)"));
+}
+
+absl::Status CheckActsOn(const Caller& caller, const std::string& line_id,
+                         bool concerned, absl::string_view what) {
+  RETURN_IF_ERROR(CheckLine(caller, line_id, absl::StrCat(what, "'s line")));
+  return CheckPartnerConcerned(caller, concerned, what);
 }
 
 bool ActsAsPartner(const Caller& caller) {

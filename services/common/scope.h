@@ -50,6 +50,12 @@ absl::Status CheckWorksOnLine(const Caller& caller, const std::string& line_id,
 absl::Status CheckPartnerConcerned(const Caller& caller, bool concerned,
                                    absl::string_view what);
 
+// Both, for something that lives on a line (a call, an escalation): the
+// caller may act on its line ("<what>'s line" names it), and a partner only
+// when `concerned`.
+absl::Status CheckActsOn(const Caller& caller, const std::string& line_id,
+                         bool concerned, absl::string_view what);
+
 // Whether the caller acts as a partner organisation (holds the role PARTNER
 // and no team role): then it sees only what is aimed at it.
 bool ActsAsPartner(const Caller& caller);

@@ -25,12 +25,10 @@ absl::Status OnItsLine(const CommandContext& ctx,
   if (escalation.phase() == EscalationState::Phase::kNone) {
     return absl::OkStatus();
   }
-  RETURN_IF_ERROR(
-      CheckLine(ctx.caller, escalation.line_id(), "the escalation's line"));
-  return CheckPartnerConcerned(ctx.caller,
-                               escalation.target().id() == ctx.actor ||
-                                   escalation.raised_by() == ctx.actor,
-                               "the escalation");
+  return CheckActsOn(ctx.caller, escalation.line_id(),
+                     escalation.target().id() == ctx.actor ||
+                         escalation.raised_by() == ctx.actor,
+                     "the escalation");
 }
 
 // A target named for `level` works on the line when the level is answered
@@ -98,10 +96,9 @@ absl::StatusOr<v1::RaiseEscalationResponse> Raise(
                 LoadAggregate<CallState>(store, call_stream, &call_version));
             EscalationPolicy policy = BuiltInPolicy(call.line_id());
             if (call.phase() != CallState::Phase::kNone) {
-              RETURN_IF_ERROR(
-                  CheckLine(ctx.caller, call.line_id(), "the call's line"));
-              RETURN_IF_ERROR(CheckPartnerConcerned(
-                  ctx.caller, call.received_by() == ctx.actor, "the call"));
+              RETURN_IF_ERROR(CheckActsOn(ctx.caller, call.line_id(),
+                                          call.received_by() == ctx.actor,
+                                          "the call"));
               if (request.has_target()) {
                 RETURN_IF_ERROR(
                     CheckTargetWorksOnLine(ctx, call.line_id(), request.level(),
@@ -167,7 +164,9 @@ grpc::Status EscalationService::Decline(
                    v1::EventPayload::kEscalationDeclined,
                    [&](const EscalationState& escalation,
                        const CommandContext& ctx) -> Decision {
-                     if (request->has_next_target()) {
+                     // One that does not exist is the decision's to refuse.
+                     if (escalation.phase() != EscalationState::Phase::kNone &&
+                         request->has_next_target()) {
                        RETURN_IF_ERROR(CheckTargetWorksOnLine(
                            ctx, escalation.line_id(), request->next_level(),
                            request->next_target(), "next_target"));
