@@ -30,6 +30,7 @@
 #include "projections/runner.h"
 #include "projections/store_feed.h"
 #include "services/common/edge.h"
+#include "services/common/server_threads.h"
 #include "services/common/live_directory.h"
 #include "services/common/projected_directory.h"
 #include "services/directory/bootstrap.h"
@@ -408,6 +409,7 @@ int main(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  vagt::services::KeepHandlerThreads(builder);
   vagt::services::InstallEdge(
       builder,
       {.directory = directory.get(),

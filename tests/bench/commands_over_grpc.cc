@@ -25,6 +25,7 @@
 #include "services/common/edge.h"
 #include "services/common/ids.h"
 #include "services/common/live_directory.h"
+#include "services/common/server_threads.h"
 #include "tests/bench/cases.h"
 #include "vagt/v1/calls.grpc.pb.h"
 
@@ -114,6 +115,7 @@ absl::StatusOr<Throughput> MeasureCommands(const std::string& dir, int threads,
   services::StoreAccessSink refusals(*store);
   services::CallService calls(*store, clock);
   grpc::ServerBuilder builder;
+  services::KeepHandlerThreads(builder);
   grpc::SslServerCredentialsOptions tls;
   tls.pem_key_cert_pairs.push_back({certificate.key_pem, certificate.cert_pem});
   int port = 0;
