@@ -34,12 +34,15 @@ absl::StatusOr<Throughput> MeasureEventStoreAppend(const std::string& dir,
 // ReceiveCall through real gRPC over TLS (a throwaway certificate the
 // openssl CLI makes in the empty directory `dir`), every request with a
 // bearer token, into a fresh event store there: the call service behind the
-// edge as vagtd runs it. With `authenticate` false the edge admits every
+// edge as vagtd runs it. With kAuthenticationOff the edge admits every
 // request as the bench's worker without looking at the token (the cost of
-// authentication, measured).
+// authentication, measured). With kEdgeOnly the same edge admits the
+// request and a handler answers at once, logging nothing: what gRPC, TLS and
+// the edge cost by themselves.
+enum class CommandsCase { kAuthenticated, kAuthenticationOff, kEdgeOnly };
 absl::StatusOr<Throughput> MeasureCommands(const std::string& dir, int threads,
                                            absl::Duration duration,
-                                           bool authenticate);
+                                           CommandsCase which);
 
 // PostgreSQL reached through libpq `conninfo`: (re)creates table `events`
 // and, over one connection per thread, INSERTs one row (stream id, kEventBytes

@@ -1,7 +1,8 @@
 // The commands case: ReceiveCall through real gRPC over TLS, every request
 // carrying a bearer token that the edge checks against the directory, into
 // a fresh event store; and the same with the edge admitting every request
-// without looking at its token (EdgeOptions::bench_admit_everyone_as).
+// without looking at its token (EdgeOptions::bench_admit_everyone_as); and
+// gRPC with the edge alone, in front of a handler that does nothing.
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -100,11 +101,27 @@ absl::StatusOr<std::string> SeedDirectory(eventstore::EventStore& store,
   return token.text();
 }
 
+// ReceiveCall answered at once, the call logged nowhere: what gRPC, TLS and
+// the edge cost without the store.
+class AnswerAtOnce final : public v1::CallService::Service {
+  grpc::Status ReceiveCall(grpc::ServerContext* context,
+                           const v1::ReceiveCallRequest* request,
+                           v1::ReceiveCallResponse* response) override {
+    absl::StatusOr<services::Caller> caller = services::CallerOf(*context);
+    if (!caller.ok()) {
+      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "refused");
+    }
+    response->set_call_id(request->request_id());
+    return grpc::Status::OK;
+  }
+};
+
 }  // namespace
 
 absl::StatusOr<Throughput> MeasureCommands(const std::string& dir, int threads,
                                            absl::Duration duration,
-                                           bool authenticate) {
+                                           CommandsCase which) {
+  const bool authenticate = which != CommandsCase::kAuthenticationOff;
   ASSIGN_OR_RETURN(Certificate certificate, MakeCertificate(dir));
   ASSIGN_OR_RETURN(std::unique_ptr<eventstore::EventStore> store,
                    eventstore::EventStore::Open({.path = dir + "/store"}));
@@ -114,6 +131,7 @@ absl::StatusOr<Throughput> MeasureCommands(const std::string& dir, int threads,
   services::LiveDirectory directory(*store);
   services::StoreAccessSink refusals(*store);
   services::CallService calls(*store, clock);
+  AnswerAtOnce answer_at_once;
   grpc::ServerBuilder builder;
   services::KeepHandlerThreads(builder);
   grpc::SslServerCredentialsOptions tls;
@@ -126,7 +144,11 @@ absl::StatusOr<Throughput> MeasureCommands(const std::string& dir, int threads,
                 .clock = &clock,
                 .refusals = &refusals,
                 .bench_admit_everyone_as = authenticate ? "" : kWorker});
-  builder.RegisterService(&calls);
+  if (which == CommandsCase::kEdgeOnly) {
+    builder.RegisterService(&answer_at_once);
+  } else {
+    builder.RegisterService(&calls);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError("the gRPC server did not start");
