@@ -15,6 +15,16 @@
 
 namespace vagt::projections {
 
+// Where the line of `event` is found: `line` when the event names it (its
+// stream, or the first event of a call or escalation); otherwise
+// `route_key`, the key of the route that call's or escalation's first event
+// left in the projection database; neither for events about no line.
+struct LineSource {
+  std::string line;
+  std::string route_key;
+};
+LineSource LineSourceOf(const v1::EventEnvelope& event);
+
 class LineRouter {
  public:
   explicit LineRouter(rocksdb::DB* db) : routes_(db) {}

@@ -4,9 +4,11 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "projections/board_fold.h"
 #include "projections/keys.h"
+#include "projections/line_router.h"
 
 namespace vagt::projections {
 namespace {
@@ -194,6 +196,36 @@ absl::StatusOr<v1::EventEnvelope> ProjectionReader::EventAt(
     uint64_t position) const {
   Snapshot snap(db_);
   return snap.Event(position);
+}
+
+absl::StatusOr<std::string> ProjectionReader::LineOf(
+    const v1::EventEnvelope& event) const {
+  LineSource source = LineSourceOf(event);
+  if (source.route_key.empty()) return std::move(source.line);
+  std::string line;
+  rocksdb::Status s = db_.Get(rocksdb::ReadOptions(), source.route_key, &line);
+  if (s.IsNotFound()) return std::string();
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("projection routes: read failed: ", s.ToString()));
+  }
+  return line;
+}
+
+absl::StatusOr<std::string> ProjectionReader::LineOfSubject(
+    const EntityRef& subject) const {
+  v1::EventEnvelope of_its_stream;
+  switch (subject.first) {
+    case keys::Entity::kCall:
+      of_its_stream.set_stream_id(CallStreamId(subject.second));
+      break;
+    case keys::Entity::kEscalation:
+      of_its_stream.set_stream_id(EscalationStreamId(subject.second));
+      break;
+    default:
+      return std::string();
+  }
+  return LineOf(of_its_stream);
 }
 
 }  // namespace vagt::projections

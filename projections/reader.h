@@ -60,6 +60,15 @@ class ProjectionReader {
   // within the time range, at most `limit`.
   absl::StatusOr<TimelinePage> Timeline(const TimelineQuery& query) const;
 
+  // The line `event` concerns, as the runner routed it (line_router.h);
+  // empty for an event about no line, or a call or escalation whose first
+  // event is not applied.
+  absl::StatusOr<std::string> LineOf(const v1::EventEnvelope& event) const;
+
+  // The line of a call or escalation, as routed; empty for another kind of
+  // subject, or one whose first event is not applied.
+  absl::StatusOr<std::string> LineOfSubject(const EntityRef& subject) const;
+
   // The stored copy of the event at `position`; NOT_FOUND if not applied.
   absl::StatusOr<v1::EventEnvelope> EventAt(uint64_t position) const;
 

@@ -40,6 +40,33 @@ std::vector<std::string> CitizensOnBoard(const v1::Board& board) {
   return out;
 }
 
+// A subject that lives on a line (a call, an escalation) is read only by
+// those who may read that line's trail (scope.h): PERMISSION_DENIED naming
+// the right and the line otherwise.
+absl::Status CheckSubjectsLine(const Caller& caller,
+                               const projections::ProjectionReader& reader,
+                               const projections::EntityRef& subject) {
+  ASSIGN_OR_RETURN(const std::string line, reader.LineOfSubject(subject));
+  if (SeesLine(caller, line)) return absl::OkStatus();
+  return CheckLine(
+      caller, line,
+      absl::StrCat("the ", projections::keys::EntityName(subject.first),
+                   "'s line"));
+}
+
+// The events on lines the caller may read (and those about no line).
+absl::StatusOr<std::vector<v1::EventEnvelope>> OnLinesItSees(
+    const Caller& caller, const projections::ProjectionReader& reader,
+    std::vector<v1::EventEnvelope> events) {
+  if (ReadsEveryLine(caller)) return events;
+  std::vector<v1::EventEnvelope> seen;
+  for (v1::EventEnvelope& e : events) {
+    ASSIGN_OR_RETURN(const std::string line, reader.LineOf(e));
+    if (SeesLine(caller, line)) seen.push_back(std::move(e));
+  }
+  return seen;
+}
+
 }  // namespace
 
 grpc::Status AuditService::Timeline(grpc::ServerContext* context,
@@ -56,8 +83,14 @@ grpc::Status AuditService::Timeline(grpc::ServerContext* context,
     RETURN_IF_ERROR(CheckAccessReason(request->access(), "access"));
     v1::TimelineResponse out;
     out.set_as_of_position(view_.CatchUp());
+    if (query.subject.has_value()) {
+      RETURN_IF_ERROR(
+          CheckSubjectsLine(caller, view_.reader(), *query.subject));
+    }
     ASSIGN_OR_RETURN(projections::TimelinePage page,
                      view_.reader().Timeline(query));
+    ASSIGN_OR_RETURN(page.events, OnLinesItSees(caller, view_.reader(),
+                                                std::move(page.events)));
     AccessRecord record{
         .kind = v1::ACCESS_KIND_TIMELINE,
         .query = DescribeQuery(query),
@@ -129,8 +162,16 @@ grpc::Status AuditService::ExportReview(grpc::ServerContext* context,
                                         const v1::ExportReviewRequest* request,
                                         v1::ExportReviewResponse* response) {
   auto review = [&]() -> absl::StatusOr<v1::ExportReviewResponse> {
-    ASSIGN_OR_RETURN(std::string actor, AuditReader(*context));
-    ReviewRequest r{.generated_at = clock_.Now(), .generated_by = actor};
+    ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(*context));
+    const std::string& actor = caller.party_id;
+    ReviewRequest r{.generated_at = clock_.Now(),
+                    .generated_by = actor,
+                    .shows = [&](const v1::EventEnvelope& e) {
+                      absl::StatusOr<std::string> line =
+                          view_.reader().LineOf(e);
+                      if (!line.ok()) return line.status();
+                      return absl::StatusOr<bool>(SeesLine(caller, *line));
+                    }};
     switch (request->subject_case()) {
       case v1::ExportReviewRequest::kCallId:
         RETURN_IF_ERROR(CheckId(request->call_id(), "call_id", true));
@@ -156,6 +197,11 @@ grpc::Status AuditService::ExportReview(grpc::ServerContext* context,
     r.format = request->format();
     RETURN_IF_ERROR(CheckAccessReason(request->access(), "access"));
     view_.CatchUp();
+    if (!r.call_id.empty()) {
+      RETURN_IF_ERROR(
+          CheckSubjectsLine(caller, view_.reader(),
+                            {projections::keys::Entity::kCall, r.call_id}));
+    }
     ASSIGN_OR_RETURN(ReviewExport exported,
                      services::ExportReview(view_.reader(), r));
     std::string query = r.call_id.empty()

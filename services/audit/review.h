@@ -4,6 +4,7 @@
 #ifndef VAGT_SERVICES_AUDIT_REVIEW_H_
 #define VAGT_SERVICES_AUDIT_REVIEW_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct ReviewRequest {
   absl::Time generated_at;
   std::string generated_by;
   v1::ReviewFormat format = v1::REVIEW_FORMAT_HTML;
+  // Whether an event is the reader's to see (its line, scope.h); the report
+  // is built from those alone. Unset: every event.
+  std::function<absl::StatusOr<bool>(const v1::EventEnvelope&)> shows;
 };
 
 struct ReviewExport {

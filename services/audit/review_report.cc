@@ -37,6 +37,10 @@ absl::Status ReportBuilder::Collect(const EntityRef& subject,
     ASSIGN_OR_RETURN(projections::TimelinePage page, reader_.Timeline(query));
     for (v1::EventEnvelope& e : page.events) {
       if (only.has_value() && e.payload().event_case() != *only) continue;
+      if (request_.shows) {
+        ASSIGN_OR_RETURN(const bool shown, request_.shows(e));
+        if (!shown) continue;
+      }
       const uint64_t position = e.global_position();
       events_.emplace(position, std::move(e));
     }

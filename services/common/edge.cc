@@ -107,12 +107,12 @@ class EdgeFactory final
   absl::StatusOr<Caller> AdmitAgainst(
       std::shared_ptr<const DirectoryState> directory,
       const std::string& method, absl::string_view authorization,
-      absl::Time now) const {
+      absl::Time now, std::string* refused_party = nullptr) const {
     if (!options_.bench_admit_everyone_as.empty()) {
       return AdmitWithoutCredentials(std::move(directory), method);
     }
     return Admit(std::move(directory), method, authorization, now,
-                 options_.oidc);
+                 options_.oidc, refused_party);
   }
   // The bench's caller (EdgeOptions::bench_admit_everyone_as).
   absl::StatusOr<Caller> AdmitWithoutCredentials(
@@ -133,12 +133,10 @@ class EdgeFactory final
   void RecordRefusedByService(const std::string& method, const Caller& caller,
                               const std::string& reason,
                               const std::string& peer) {
-    const Credential* presented =
-        caller.directory == nullptr
-            ? nullptr
-            : caller.directory->credential(caller.credential_id);
     Record(method, absl::PermissionDeniedError(reason),
-           v1::REFUSAL_KIND_PERMISSION_DENIED, presented, PeerAddress(peer));
+           v1::REFUSAL_KIND_PERMISSION_DENIED,
+           {.party_id = caller.party_id, .credential_id = caller.credential_id},
+           PeerAddress(peer));
   }
   // Admits credentials again, without throttling or recording.
   absl::StatusOr<Caller> Readmit(const std::string& method,
@@ -151,10 +149,15 @@ class EdgeFactory final
   }
 
  private:
-  // `presented` is the credential the request named, if the directory
-  // has it; a PERMISSION_DENIED refusal is recorded as its party's.
+  // Who a refusal is about, as far as known: the party the credentials
+  // named (a PERMISSION_DENIED refusal is recorded as its party's) and the
+  // vagt credential presented, if the directory has it.
+  struct Refused {
+    std::string party_id;
+    std::string credential_id;
+  };
   void Record(const std::string& method, const absl::Status& refusal,
-              v1::RefusalKind kind, const Credential* presented,
+              v1::RefusalKind kind, const Refused& refused,
               const std::string& address);
 
   const EdgeOptions options_;
@@ -176,37 +179,41 @@ absl::StatusOr<Caller> EdgeFactory::Decide(const std::string& method,
         "the directory cannot be read now, so nobody can be admitted; "
         "retry");
   }
+  Refused refused;
   absl::StatusOr<Caller> caller =
-      AdmitAgainst(*directory, method, authorization, now);
+      AdmitAgainst(*directory, method, authorization, now, &refused.party_id);
   if (caller.ok()) return caller;
-  const Credential* presented = nullptr;
   if (auto token =
           ParseAccessToken(absl::StripPrefix(authorization, "Bearer "));
       token.ok()) {
-    presented = (*directory)->credential(token->credential_id);
+    if (const Credential* presented =
+            (*directory)->credential(token->credential_id)) {
+      refused.credential_id = presented->credential_id;
+    }
   }
   if (!absl::IsUnauthenticated(caller.status())) {
-    Record(method, caller.status(), v1::REFUSAL_KIND_PERMISSION_DENIED,
-           presented, address);
+    Record(method, caller.status(), v1::REFUSAL_KIND_PERMISSION_DENIED, refused,
+           address);
     return caller;
   }
   const bool throttle_starts = throttle_.Failed(address, now);
-  Record(method, caller.status(), v1::REFUSAL_KIND_UNAUTHENTICATED, presented,
+  Record(method, caller.status(), v1::REFUSAL_KIND_UNAUTHENTICATED, refused,
          address);
   if (throttle_starts) {
     Record(method, throttle_.Check(address, now), v1::REFUSAL_KIND_THROTTLED,
-           presented, address);
+           refused, address);
   }
   return caller;
 }
 
 void EdgeFactory::Record(const std::string& method, const absl::Status& refusal,
-                         v1::RefusalKind kind, const Credential* presented,
+                         v1::RefusalKind kind, const Refused& refused,
                          const std::string& address) {
   eventstore::NewEvent event;
-  event.actor = kind == v1::REFUSAL_KIND_PERMISSION_DENIED && presented
-                    ? presented->party_id
-                    : "system:gate";
+  event.actor =
+      kind == v1::REFUSAL_KIND_PERMISSION_DENIED && !refused.party_id.empty()
+          ? refused.party_id
+          : "system:gate";
   v1::AccessRefused& e = *event.payload.mutable_access_refused();
   e.set_refusal_id(NewUuid());
   e.set_method(method);
@@ -216,7 +223,9 @@ void EdgeFactory::Record(const std::string& method, const absl::Status& refusal,
       e.set_right(std::string(RightName(rule->right)));
     }
   }
-  if (presented != nullptr) e.set_credential_id(presented->credential_id);
+  if (!refused.credential_id.empty()) {
+    e.set_credential_id(refused.credential_id);
+  }
   e.set_peer(address);
   e.set_reason(std::string(refusal.message()));
   const std::string stream = AccessStreamId(e.refusal_id());

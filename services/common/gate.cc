@@ -112,7 +112,8 @@ std::string RoleNames(Right right) {
 absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
                              absl::string_view method,
                              absl::string_view authorization, absl::Time now,
-                             const OidcVerifier* oidc) {
+                             const OidcVerifier* oidc,
+                             std::string* refused_party) {
   const MethodRule* rule = RuleFor(method);
   if (rule == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -131,6 +132,7 @@ absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
   for (const auto& [role, team] : principal->roles) {
     if (RoleCarries(role, rule->right)) return caller;
   }
+  if (refused_party != nullptr) *refused_party = caller.party_id;
   return absl::PermissionDeniedError(
       absl::StrCat("needs the right '", RightName(rule->right), "' (held by ",
                    RoleNames(rule->right), ")"));

@@ -62,10 +62,14 @@ class DirectorySource {
 };
 
 // `oidc` verifies OpenID Connect tokens; null: the server accepts none.
+// When the credentials name a principal that the rights table then refuses,
+// `refused_party` (if not null) is set to its party id, so that the refusal
+// is recorded as that party's.
 absl::StatusOr<Caller> Admit(std::shared_ptr<const DirectoryState> directory,
                              absl::string_view method,
                              absl::string_view authorization, absl::Time now,
-                             const OidcVerifier* oidc = nullptr);
+                             const OidcVerifier* oidc = nullptr,
+                             std::string* refused_party = nullptr);
 
 }  // namespace vagt::services
 

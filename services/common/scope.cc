@@ -124,6 +124,22 @@ absl::Status CheckActsOn(const Caller& caller, const std::string& line_id,
   return CheckPartnerConcerned(caller, concerned, what);
 }
 
+bool ReadsEveryLine(const Caller& caller) {
+  if (caller.rule == nullptr) return false;
+  for (const auto& [role, team_id] : caller.roles) {
+    if (!IsTeamRole(role) && role != v1::ROLE_PARTNER &&
+        RoleCarries(role, caller.rule->right)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool SeesLine(const Caller& caller, const std::string& line_id) {
+  return line_id.empty() || ReadsEveryLine(caller) ||
+         CheckLine(caller, line_id).ok();
+}
+
 bool ActsAsPartner(const Caller& caller) {
   bool partner = false;
   for (const auto& [role, team_id] : caller.roles) {

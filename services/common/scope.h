@@ -36,8 +36,9 @@ absl::Status CheckLine(const Caller& caller, const std::string& line_id,
                        absl::string_view field = "line_id");
 
 // Whether `party_id` works on line `line_id`: holds a team role of the
-// line's team, or is a partner the team works with. A handover, a backup or
-// an escalation that must be answered in vagt goes only to such a party
+// line's team, or is a partner the team works with. A handover, a backup,
+// an escalation that must be answered in vagt and a planned shift (the
+// roster) go only to such a party
 // (else nobody could answer it); FAILED_PRECONDITION naming `field`.
 absl::Status CheckWorksOnLine(const Caller& caller, const std::string& line_id,
                               const std::string& party_id,
@@ -55,6 +56,16 @@ absl::Status CheckPartnerConcerned(const Caller& caller, bool concerned,
 // when `concerned`.
 absl::Status CheckActsOn(const Caller& caller, const std::string& line_id,
                          bool concerned, absl::string_view what);
+
+// Whether the caller holds its method's right on every line: through a role
+// of the whole installation (auditor), not one of a team or a partner. Such
+// a caller also reads the trail of lines no longer registered.
+bool ReadsEveryLine(const Caller& caller);
+
+// For reading the trail: whether the events on `line_id` are the caller's
+// to see (ReadsEveryLine, or CheckLine passes); the events about no line
+// (`line_id` empty: a citizen's records, the directory) are.
+bool SeesLine(const Caller& caller, const std::string& line_id);
 
 // Whether the caller acts as a partner organisation (holds the role PARTNER
 // and no team role): then it sees only what is aimed at it.

@@ -27,6 +27,30 @@ constexpr int kDefaultExportWeeks = 8;
 using RosterDecide =
     absl::FunctionRef<Decision(const RosterState&, const CommandContext&)>;
 
+// Everyone the decided events plan to cover the line (a rotation's slots,
+// an override) must work on it (scope.h): a shift planned for someone who
+// cannot answer in vagt would leave the line uncovered.
+absl::Status CheckPlannedParties(const Caller& caller,
+                                 const std::string& line_id,
+                                 const std::vector<v1::EventPayload>& events) {
+  for (const v1::EventPayload& e : events) {
+    if (e.has_roster_override_added()) {
+      RETURN_IF_ERROR(CheckWorksOnLine(
+          caller, line_id, e.roster_override_added().covered_by().id(),
+          "covered_by"));
+    }
+    if (e.has_roster_rotation_set()) {
+      const auto& slots = e.roster_rotation_set().slots();
+      for (int i = 0; i < slots.size(); ++i) {
+        RETURN_IF_ERROR(
+            CheckWorksOnLine(caller, line_id, slots[i].assignee().id(),
+                             absl::StrCat("rotation.slots[", i, "].assignee")));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Runs `decide` against the line's roster stream.
 absl::StatusOr<v1::CommandResult> OnRoster(eventstore::EventStore& store,
                                            const Clock& clock,
@@ -40,11 +64,16 @@ absl::StatusOr<v1::CommandResult> OnRoster(eventstore::EventStore& store,
   ASSIGN_OR_RETURN(std::string stream,
                    StreamOf(kRosterKind, line_id, "line_id"));
   RETURN_IF_ERROR(CheckLine(ctx.caller, line_id));
-  ASSIGN_OR_RETURN(eventstore::AppendResult result,
-                   Execute<RosterState>(store, ctx, stream, recorded,
-                                        [&](const RosterState& roster) {
-                                          return decide(roster, ctx);
-                                        }));
+  ASSIGN_OR_RETURN(
+      eventstore::AppendResult result,
+      Execute<RosterState>(
+          store, ctx, stream, recorded,
+          [&](const RosterState& roster) -> Decision {
+            ASSIGN_OR_RETURN(std::vector<v1::EventPayload> events,
+                             decide(roster, ctx));
+            RETURN_IF_ERROR(CheckPlannedParties(ctx.caller, line_id, events));
+            return events;
+          }));
   return ToCommandResult(stream, result);
 }
 

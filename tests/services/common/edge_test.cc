@@ -84,12 +84,17 @@ class EdgeTest : public ::testing::Test {
   }
   std::vector<v1::AccessRefused> Refusals() {
     std::vector<v1::AccessRefused> out;
+    for (const v1::EventEnvelope& e : RefusalEvents()) {
+      out.push_back(e.payload().access_refused());
+    }
+    return out;
+  }
+  std::vector<v1::EventEnvelope> RefusalEvents() {
+    std::vector<v1::EventEnvelope> out;
     auto events = store_->ReadAll(seeded_ + 1, 1000);
     EXPECT_TRUE(events.ok());
     for (const auto& e : *events) {
-      if (e.payload().has_access_refused()) {
-        out.push_back(e.payload().access_refused());
-      }
+      if (e.payload().has_access_refused()) out.push_back(e);
     }
     return out;
   }
@@ -147,6 +152,7 @@ TEST_F(EdgeTest, PermissionDeniedNamesTheRightAndIsRecorded) {
   EXPECT_EQ(refusals[0].method(), "/vagt.v1.CallService/AddNote");
   EXPECT_EQ(refusals[0].peer(), "ipv4:127.0.0.1");
   EXPECT_FALSE(refusals[0].credential_id().empty());
+  EXPECT_EQ(RefusalEvents()[0].actor(), "worker:tilsyn");
 }
 
 TEST_F(EdgeTest, FailedLoginsAreThrottledPerAddressAndRecorded) {

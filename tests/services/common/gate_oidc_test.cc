@@ -100,12 +100,16 @@ TEST_F(GateOidcTest, JwtAdmitsItsRegisteredPrincipalWithTheDirectorysRoles) {
 }
 
 TEST_F(GateOidcTest, RightsComeFromTheOneTable) {
-  absl::StatusOr<Caller> caller =
-      AdmitAt(kGetDirectory, TokenFor("anna@ishoj.dk"), &verifier_);
+  std::string refused_party;
+  absl::StatusOr<Caller> caller = Admit(
+      std::make_shared<const DirectoryState>(directory_), kGetDirectory,
+      "Bearer " + TokenFor("anna@ishoj.dk"), kNow, &verifier_, &refused_party);
   ASSERT_FALSE(caller.ok());
   EXPECT_EQ(caller.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(std::string(caller.status().message()),
               HasSubstr("needs the right 'see-directory'"));
+  // The refusal is recorded as hers, although no vagt credential names her.
+  EXPECT_EQ(refused_party, "worker:anna");
 }
 
 TEST_F(GateOidcTest, UnregisteredOrSuspendedPrincipalIsRefused) {

@@ -24,8 +24,11 @@
 namespace vagt {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 using ::vagt::testing::Created;
 using ::vagt::testing::DutyCommands;
 using ::vagt::testing::kOtherLine;
@@ -232,6 +235,82 @@ TEST_F(RelationshipTest, AuditorReadsEveryLineATeamLeaderHisTeamsOnly) {
   const uint64_t before = server_.store().LastPosition();
   ExpectDenied(audit_->BoardAt(ServiceTestServer::As(kAnna).get(), r, &board),
                before, "read-trail", kAnna);
+}
+
+// A team leader reads the trail of the calls and escalations on his own
+// team's lines; by a citizen, only what happened on those lines (and the
+// citizen's own records). An auditor reads it all.
+TEST_F(RelationshipTest, ATeamLeadersTrailOfACallOrACitizenIsHisTeamsOnly) {
+  auto receive = [&](const std::string& actor, const std::string& line,
+                     const std::string& request_id) {
+    v1::ReceiveCallRequest r;
+    r.set_request_id(request_id);
+    r.set_line_id(line);
+    r.set_caller_kind(v1::CALLER_KIND_CITIZEN);
+    r.set_channel(v1::CONTACT_CHANNEL_PHONE);
+    r.set_citizen_ref(kCitizen);
+    v1::ReceiveCallResponse response;
+    EXPECT_TRUE(
+        calls_->ReceiveCall(ServiceTestServer::As(actor).get(), r, &response)
+            .ok());
+    return response.call_id();
+  };
+  const std::string own = receive(kAnna, kLine, "own-call");
+  const std::string other = receive(kOtherTeamWorker, kOtherLine, "other");
+  v1::AccessReason access;
+  access.set_purpose(v1::ACCESS_PURPOSE_CRISIS_REVIEW);
+  access.set_reason("gennemgang");
+  auto timeline = [&](const std::string& actor, v1::TimelineRequest r,
+                      v1::TimelineResponse* out) {
+    *r.mutable_access() = access;
+    return audit_->Timeline(ServiceTestServer::As(actor).get(), r, out);
+  };
+  auto streams_of = [](const v1::TimelineResponse& page) {
+    std::vector<std::string> out;
+    for (const auto& e : page.events()) {
+      if (e.stream_id().starts_with("call-")) out.push_back(e.stream_id());
+    }
+    return out;
+  };
+
+  v1::TimelineRequest by_call;
+  by_call.set_call_id(other);
+  v1::TimelineResponse page;
+  ASSERT_TRUE(timeline(kAuditor, by_call, &page).ok());
+  EXPECT_THAT(streams_of(page), ElementsAre("call-" + other));
+  uint64_t before = server_.store().LastPosition();
+  ExpectDenied(timeline(kAnna, by_call, &page), before, "read-trail", kAnna);
+
+  v1::ExportReviewRequest review;
+  review.set_call_id(other);
+  review.set_format(v1::REVIEW_FORMAT_JSON);
+  *review.mutable_access() = access;
+  v1::ExportReviewResponse exported;
+  before = server_.store().LastPosition();
+  ExpectDenied(audit_->ExportReview(ServiceTestServer::As(kAnna).get(), review,
+                                    &exported),
+               before, "read-trail", kAnna);
+
+  v1::TimelineRequest by_citizen;
+  by_citizen.set_citizen_ref(kCitizen);
+  ASSERT_TRUE(timeline(kAuditor, by_citizen, &page).ok());
+  EXPECT_THAT(streams_of(page),
+              UnorderedElementsAre("call-" + own, "call-" + other));
+  ASSERT_TRUE(timeline(kAnna, by_citizen, &page).ok());
+  EXPECT_THAT(streams_of(page), ElementsAre("call-" + own));
+
+  review.set_citizen_ref(kCitizen);
+  ASSERT_TRUE(
+      audit_
+          ->ExportReview(ServiceTestServer::As(kAnna).get(), review, &exported)
+          .ok());
+  EXPECT_THAT(exported.content(), HasSubstr(own));
+  EXPECT_THAT(exported.content(), Not(HasSubstr(other)));
+  ASSERT_TRUE(audit_
+                  ->ExportReview(ServiceTestServer::As(kAuditor).get(), review,
+                                 &exported)
+                  .ok());
+  EXPECT_THAT(exported.content(), HasSubstr(other));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/services/parties.h"
 #include "tests/services/service_test_server.h"
+#include "tests/support/test_roles.h"
 #include "vagt/v1/roster.grpc.pb.h"
 
 namespace vagt {
@@ -264,6 +265,42 @@ TEST_F(RosterServiceTest, OverrideWinsIsRetriedOnceAndCanBeRemoved) {
   request.mutable_covered_by()->set_id("bo");
   s = stub_->AddOverride(ServiceTestServer::As(kLeader).get(), request, &added);
   EXPECT_THAT(s.error_message(), HasSubstr("covered_by.id"));
+}
+
+TEST_F(RosterServiceTest, ShiftsArePlannedOnlyForThoseWhoWorkOnTheLine) {
+  // A rotation whose night partner the team does not work with: nobody
+  // could answer the line at night, so nothing is recorded.
+  v1::SetRotationRequest rotation = Standard("ishoj-bos", "rot-stranger");
+  rotation.mutable_standard()->mutable_night_partner()->set_id(
+      testing::kStrangerPartner);
+  v1::CommandResult result;
+  grpc::Status s = stub_->SetRotation(ServiceTestServer::As(kLeader).get(),
+                                      rotation, &result);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr(absl::StrCat("\"", testing::kStrangerPartner,
+                                     "\" does not work on the line")));
+  EXPECT_EQ(RosterVersion("ishoj-bos"), 0u);
+
+  // An override for a worker of another team, likewise.
+  ASSERT_TRUE(SetStandard().ok());
+  v1::AddOverrideRequest request;
+  request.set_request_id("swap-other-team");
+  request.set_line_id("ishoj-bos");
+  *request.mutable_start() = At("2026-11-24", 12);
+  *request.mutable_end() = At("2026-11-24", 22);
+  request.set_role(v1::ROSTER_ROLE_DUTY);
+  request.mutable_covered_by()->set_kind(v1::PARTY_KIND_TEAM_WORKER);
+  request.mutable_covered_by()->set_id(testing::kOtherTeamWorker);
+  request.set_reason(v1::ROSTER_OVERRIDE_REASON_SWAP);
+  v1::AddOverrideResponse added;
+  s = stub_->AddOverride(ServiceTestServer::As(kLeader).get(), request, &added);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr(absl::StrCat("covered_by: \"",
+                                     testing::kOtherTeamWorker, "\"")));
+  EXPECT_EQ(RosterVersion("ishoj-bos"), 1u);
+  EXPECT_EQ(Who(Local(2026, 11, 24, 13, 0)).duty().party().id(), "worker:anna");
 }
 
 TEST_F(RosterServiceTest, ExportedCalendarImportsIntoAnotherLineAsTheSameWeek) {
