@@ -38,8 +38,8 @@ absl::Status CheckLine(const Caller& caller, const std::string& line_id,
 // Whether `party_id` works on line `line_id`: holds a team role of the
 // line's team, or is a partner the team works with. A handover, a backup,
 // an escalation that must be answered in vagt and a planned shift (the
-// roster) go only to such a party
-// (else nobody could answer it); FAILED_PRECONDITION naming `field`.
+// roster) go only to such a party (else nobody could answer it);
+// FAILED_PRECONDITION naming `field`.
 absl::Status CheckWorksOnLine(const Caller& caller, const std::string& line_id,
                               const std::string& party_id,
                               absl::string_view field);

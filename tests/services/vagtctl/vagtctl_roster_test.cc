@@ -36,6 +36,18 @@ class VagtctlRosterTest : public testing::VagtdFixture {
   VagtctlRosterTest()
       : VagtdFixture(VAGTD_PATH, VAGTCTL_PATH, "worker:leder") {}
 
+  // Everyone the rosters below name is in the directory, as a shift goes
+  // only to someone who works on the line.
+  void SetUp() override {
+    VagtdFixture::SetUp();
+    for (const char* party :
+         {"worker:anna", "worker:bo", "worker:cai", "worker:dan", "worker:eva",
+          "worker:finn", "worker:gry", "worker:hans", "worker:ida",
+          "partner:natpartner"}) {
+      ASSERT_FALSE(TokenFor(party).empty());
+    }
+  }
+
   std::string WriteFile(const std::string& name, const std::string& text) {
     const std::string path = absl::StrCat(dir_, "/", name);
     std::ofstream(path, std::ios::binary) << text;
