@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "domain/streams.h"
 #include "eventstore/status_macros.h"
 #include "projections/board_fold.h"
 #include "projections/keys.h"
@@ -202,30 +201,31 @@ absl::StatusOr<std::string> ProjectionReader::LineOf(
     const v1::EventEnvelope& event) const {
   LineSource source = LineSourceOf(event);
   if (source.route_key.empty()) return std::move(source.line);
+  return RoutedLine(source.route_key);
+}
+
+absl::StatusOr<std::string> ProjectionReader::LineOfSubject(
+    const EntityRef& subject) const {
+  switch (subject.first) {
+    case keys::Entity::kCall:
+      return RoutedLine(keys::CallRoute(subject.second));
+    case keys::Entity::kEscalation:
+      return RoutedLine(keys::EscalationRoute(subject.second));
+    default:
+      return std::string();
+  }
+}
+
+absl::StatusOr<std::string> ProjectionReader::RoutedLine(
+    const std::string& route_key) const {
   std::string line;
-  rocksdb::Status s = db_.Get(rocksdb::ReadOptions(), source.route_key, &line);
+  rocksdb::Status s = db_.Get(rocksdb::ReadOptions(), route_key, &line);
   if (s.IsNotFound()) return std::string();
   if (!s.ok()) {
     return absl::UnavailableError(
         absl::StrCat("projection routes: read failed: ", s.ToString()));
   }
   return line;
-}
-
-absl::StatusOr<std::string> ProjectionReader::LineOfSubject(
-    const EntityRef& subject) const {
-  v1::EventEnvelope of_its_stream;
-  switch (subject.first) {
-    case keys::Entity::kCall:
-      of_its_stream.set_stream_id(CallStreamId(subject.second));
-      break;
-    case keys::Entity::kEscalation:
-      of_its_stream.set_stream_id(EscalationStreamId(subject.second));
-      break;
-    default:
-      return std::string();
-  }
-  return LineOf(of_its_stream);
 }
 
 }  // namespace vagt::projections

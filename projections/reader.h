@@ -73,6 +73,10 @@ class ProjectionReader {
   absl::StatusOr<v1::EventEnvelope> EventAt(uint64_t position) const;
 
  private:
+  // The line a call's or escalation's route (keys::CallRoute,
+  // keys::EscalationRoute) names; empty when there is none.
+  absl::StatusOr<std::string> RoutedLine(const std::string& route_key) const;
+
   rocksdb::DB& db_;
 };
 

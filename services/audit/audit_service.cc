@@ -1,5 +1,8 @@
 #include "services/audit/audit_service.h"
 
+#include <functional>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "domain/field_checks.h"
 #include "eventstore/status_macros.h"
@@ -55,17 +58,18 @@ absl::Status CheckSubjectsLine(const Caller& caller,
                    "'s line"));
 }
 
-// The events on lines the caller may read (and those about no line).
-absl::StatusOr<std::vector<v1::EventEnvelope>> OnLinesItSees(
-    const Caller& caller, const projections::ProjectionReader& reader,
-    std::vector<v1::EventEnvelope> events) {
-  if (ReadsEveryLine(caller)) return events;
-  std::vector<v1::EventEnvelope> seen;
-  for (v1::EventEnvelope& e : events) {
-    ASSIGN_OR_RETURN(const std::string line, reader.LineOf(e));
-    if (SeesLine(caller, line)) seen.push_back(std::move(e));
-  }
-  return seen;
+// Whether an event is the caller's to see: on a line it may read, or on
+// none (scope.h SeesLine). Unset for a caller who reads every line.
+using EventShown =
+    std::function<absl::StatusOr<bool>(const v1::EventEnvelope&)>;
+EventShown ShownTo(const Caller& caller,
+                   const projections::ProjectionReader& reader) {
+  if (ReadsEveryLine(caller)) return nullptr;
+  return
+      [&caller, &reader](const v1::EventEnvelope& e) -> absl::StatusOr<bool> {
+        ASSIGN_OR_RETURN(const std::string line, reader.LineOf(e));
+        return SeesLine(caller, line);
+      };
 }
 
 }  // namespace
@@ -90,8 +94,14 @@ grpc::Status AuditService::Timeline(grpc::ServerContext* context,
     }
     ASSIGN_OR_RETURN(projections::TimelinePage page,
                      view_.reader().Timeline(query));
-    ASSIGN_OR_RETURN(page.events, OnLinesItSees(caller, view_.reader(),
-                                                std::move(page.events)));
+    if (const EventShown shown = ShownTo(caller, view_.reader())) {
+      std::vector<v1::EventEnvelope> seen;
+      for (v1::EventEnvelope& e : page.events) {
+        ASSIGN_OR_RETURN(const bool show, shown(e));
+        if (show) seen.push_back(std::move(e));
+      }
+      page.events = std::move(seen);
+    }
     AccessRecord record{
         .kind = v1::ACCESS_KIND_TIMELINE,
         .query = DescribeQuery(query),
@@ -165,13 +175,9 @@ grpc::Status AuditService::ExportReview(grpc::ServerContext* context,
   auto review = [&]() -> absl::StatusOr<v1::ExportReviewResponse> {
     ASSIGN_OR_RETURN(Caller caller, AuthenticatedCaller(*context));
     const std::string& actor = caller.party_id;
-    ReviewRequest r{.generated_at = clock_.Now(), .generated_by = actor};
-    if (!ReadsEveryLine(caller)) {
-      r.shows = [&](const v1::EventEnvelope& e) -> absl::StatusOr<bool> {
-        ASSIGN_OR_RETURN(const std::string line, view_.reader().LineOf(e));
-        return SeesLine(caller, line);
-      };
-    }
+    ReviewRequest r{.generated_at = clock_.Now(),
+                    .generated_by = actor,
+                    .shows = ShownTo(caller, view_.reader())};
     switch (request->subject_case()) {
       case v1::ExportReviewRequest::kCallId:
         RETURN_IF_ERROR(CheckId(request->call_id(), "call_id", true));

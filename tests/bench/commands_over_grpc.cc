@@ -24,6 +24,7 @@
 #include "services/calls/call_service.h"
 #include "services/common/access_log.h"
 #include "services/common/edge.h"
+#include "services/common/grpc_status.h"
 #include "services/common/ids.h"
 #include "services/common/live_directory.h"
 #include "services/common/server_threads.h"
@@ -108,9 +109,7 @@ class AnswerAtOnce final : public v1::CallService::Service {
                            const v1::ReceiveCallRequest* request,
                            v1::ReceiveCallResponse* response) override {
     absl::StatusOr<services::Caller> caller = services::CallerOf(*context);
-    if (!caller.ok()) {
-      return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "refused");
-    }
+    if (!caller.ok()) return services::ToGrpcStatus(caller.status());
     response->set_call_id(request->request_id());
     return grpc::Status::OK;
   }
