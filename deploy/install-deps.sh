@@ -20,6 +20,7 @@ packages=(
   libjwt-dev libcurl4-openssl-dev ca-certificates
   python3-jwt python3-cryptography
   kcat
+  libcpp-httplib-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(postgresql)

@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "domain/access_token.h"
@@ -33,6 +34,8 @@ struct Verdict {
   EdgeFactory* edge = nullptr;
   std::string method;
   std::string authorization;
+  // The transport's peer, or the forwarded client's (kForwardedPeerKey).
+  std::string peer;
 };
 
 // The verdicts of the requests being handled, by their server context. An
@@ -247,8 +250,16 @@ void EdgeInterceptor::Intercept(
     if (auto it = metadata->find("authorization"); it != metadata->end()) {
       authorization = absl::string_view(it->second.data(), it->second.size());
     }
+    verdict_.peer = call_->peer();
+    if (absl::StartsWith(verdict_.peer, "inproc")) {
+      if (auto it = metadata->find(grpc::string_ref(kForwardedPeerKey.data(),
+                                                    kForwardedPeerKey.size()));
+          it != metadata->end()) {
+        verdict_.peer = std::string(it->second.data(), it->second.size());
+      }
+    }
     verdict_.caller =
-        edge_.Decide(verdict_.method, authorization, call_->peer());
+        edge_.Decide(verdict_.method, authorization, verdict_.peer);
     verdict_.authorization = std::string(authorization);
     Verdicts::Instance().Put(call_, &verdict_);
     registered_ = true;
@@ -261,7 +272,7 @@ void EdgeInterceptor::Intercept(
     const grpc::Status sent = methods->GetSendStatus();
     if (sent.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
       edge_.RecordRefusedByService(verdict_.method, *verdict_.caller,
-                                   sent.error_message(), call_->peer());
+                                   sent.error_message(), verdict_.peer);
     }
   } else if (methods->QueryInterceptionHookPoint(
                  InterceptionHookPoints::PRE_SEND_STATUS)) {

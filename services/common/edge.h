@@ -19,6 +19,8 @@
 #ifndef VAGT_SERVICES_COMMON_EDGE_H_
 #define VAGT_SERVICES_COMMON_EDGE_H_
 
+#include <string_view>
+
 #include "absl/status/statusor.h"
 #include "eventstore/clock.h"
 #include "grpcpp/server_builder.h"
@@ -28,6 +30,12 @@
 #include "services/common/login_throttle.h"
 
 namespace vagt::services {
+
+// The metadata through which a forwarder in this process (the browser
+// gateway) names its client's address ("ipv4:10.0.0.5:53211"). The edge
+// believes it only on a call over the in-process channel, where no outside
+// client can set it; elsewhere the transport's peer counts.
+inline constexpr std::string_view kForwardedPeerKey = "x-vagt-forwarded-peer";
 
 struct EdgeOptions {
   // Everything must outlive the server.

@@ -36,6 +36,7 @@
 #include "services/directory/bootstrap.h"
 #include "services/escalations/coverage.h"
 #include "services/escalations/deadline_engine.h"
+#include "services/gateway/gateway.h"
 #include "services/registry.h"
 #include "services/roster/coverage_watch.h"
 #include "services/roster/roster_coverage.h"
@@ -47,6 +48,18 @@ ABSL_FLAG(std::string, data_dir, "var/vagt",
           "Directory of the embedded event store (created when missing).");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on; port 0 picks a free port.");
+ABSL_FLAG(std::string, http_listen, "",
+          "Also serve browsers on this address (host:port): the console and "
+          "the Connect protocol (JSON) for every method, with the same TLS "
+          "settings as --listen. Empty: no HTTP.");
+ABSL_FLAG(std::string, web_dir, "web/dist",
+          "The console's built files (npm --prefix web run build), served "
+          "on --http_listen.");
+ABSL_FLAG(int, http_max_connections, 256,
+          "Browser connections served at once on --http_listen.");
+ABSL_FLAG(int, http_max_streams, 128,
+          "Of those, how many may hold an open stream (a live board); the "
+          "rest are kept for ordinary requests.");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate (chain) to serve gRPC over TLS; with --tls_key.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
@@ -189,6 +202,39 @@ vagt::vagtd::OidcSettings OidcFromFlags() {
                     .min_refetch = absl::GetFlag(FLAGS_oidc_jwks_min_refetch)}};
 }
 
+vagt::gateway::GatewayOptions HttpFromFlags() {
+  return {.address = absl::GetFlag(FLAGS_http_listen),
+          .tls_cert = absl::GetFlag(FLAGS_tls_cert),
+          .tls_key = absl::GetFlag(FLAGS_tls_key),
+          .tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca),
+          .web_dir = absl::GetFlag(FLAGS_web_dir),
+          .max_connections = absl::GetFlag(FLAGS_http_max_connections),
+          .max_streams = absl::GetFlag(FLAGS_http_max_streams)};
+}
+
+// The HTTP port follows the gRPC port's rule: plaintext only on loopback,
+// unless the operator says otherwise.
+absl::Status CheckHttpListen(const vagt::gateway::GatewayOptions& http,
+                             const vagt::vagtd::ListenOptions& grpc) {
+  if (http.address.empty()) return absl::OkStatus();
+  if (http.max_connections < 2 || http.max_streams < 1 ||
+      http.max_streams >= http.max_connections) {
+    return absl::InvalidArgumentError(
+        "--http_max_streams: at least 1 and fewer than "
+        "--http_max_connections, so that ordinary requests keep "
+        "connections of their own");
+  }
+  if (http.tls_cert.empty() && !grpc.insecure_plaintext_on_network &&
+      !vagt::vagtd::IsLoopback(http.address)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http_listen=", http.address,
+        ": plaintext beyond loopback would carry tokens readable; give "
+        "--tls_cert and --tls_key (or --insecure_plaintext_on_network "
+        "behind a proxy that does TLS)"));
+  }
+  return absl::OkStatus();
+}
+
 vagt::kafka::Topics TopicsFromFlags() {
   vagt::kafka::Topics topics;
   topics.lines = absl::GetFlag(FLAGS_kafka_topic_lines);
@@ -248,6 +294,11 @@ int main(int argc, char** argv) {
   auto credentials = vagt::vagtd::ListenCredentials(listen_options);
   if (!credentials.ok()) {
     return Fail(std::string(credentials.status().message()));
+  }
+  const vagt::gateway::GatewayOptions http_options = HttpFromFlags();
+  if (absl::Status http = CheckHttpListen(http_options, listen_options);
+      !http.ok()) {
+    return Fail(std::string(http.message()));
   }
   // The identity provider's keys, fetched before the server starts; the
   // verifier outlives the server.
@@ -468,12 +519,39 @@ int main(int argc, char** argv) {
   if (*oidc != nullptr) {
     std::printf("vagtd: %s\n", vagt::vagtd::Describe(oidc_settings).c_str());
   }
+  // Browsers reach the services through the in-process channel, so through
+  // the edge like every other client.
+  std::unique_ptr<vagt::gateway::BrowserGateway> gateway;
+  if (!http_options.address.empty()) {
+    auto started = vagt::gateway::BrowserGateway::Start(
+        http_options, server->InProcessChannel(grpc::ChannelArguments()));
+    if (!started.ok()) {
+      server->Shutdown();
+      return Fail(std::string(started.status().message()));
+    }
+    gateway = *std::move(started);
+    const std::string http_host =
+        http_options.address.substr(0, http_options.address.rfind(':'));
+    const std::string origin =
+        absl::StrCat(http_options.tls_cert.empty() ? "http" : "https", "://",
+                     http_host, ":", gateway->port(), "/");
+    if (gateway->serves_console()) {
+      std::printf("vagtd: console at %s (log in with a vagt token)\n",
+                  origin.c_str());
+    } else {
+      std::printf(
+          "vagtd: Connect gateway at %s; no console in %s (build it: npm "
+          "--prefix web ci && npm --prefix web run build)\n",
+          origin.c_str(), http_options.web_dir.c_str());
+    }
+  }
   std::fflush(stdout);
 
   int signal = 0;
   sigwait(&shutdown_signals, &signal);
   std::printf("vagtd: %s received, shutting down\n", strsignal(signal));
   std::fflush(stdout);
+  if (gateway != nullptr) gateway->Stop();  // Its streams end first.
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoSeconds(absl::GetFlag(FLAGS_shutdown_grace)));
   server->Wait();

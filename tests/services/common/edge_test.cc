@@ -155,6 +155,28 @@ TEST_F(EdgeTest, PermissionDeniedNamesTheRightAndIsRecorded) {
   EXPECT_EQ(RefusalEvents()[0].actor(), "worker:tilsyn");
 }
 
+TEST_F(EdgeTest, AForwardedPeerCountsOnlyOverTheInProcessChannel) {
+  const auto note_as_forwarded = [](v1::CallService::Stub& stub) {
+    grpc::ClientContext context;
+    context.AddMetadata(std::string(kForwardedPeerKey), "ipv4:10.9.9.9:4711");
+    v1::CommandResult out;
+    return stub.AddNote(&context, v1::AddCallNoteRequest(), &out);
+  };
+  // From the network the transport's peer counts, whatever the metadata
+  // claims.
+  EXPECT_EQ(note_as_forwarded(*stub_).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // From a forwarder in the process (the browser gateway), its client's.
+  auto in_process = v1::CallService::NewStub(
+      server_->InProcessChannel(grpc::ChannelArguments()));
+  EXPECT_EQ(note_as_forwarded(*in_process).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  const auto refusals = Refusals();
+  ASSERT_EQ(refusals.size(), 2u);
+  EXPECT_EQ(refusals[0].peer(), "ipv4:127.0.0.1");
+  EXPECT_EQ(refusals[1].peer(), "ipv4:10.9.9.9");
+}
+
 TEST_F(EdgeTest, FailedLoginsAreThrottledPerAddressAndRecorded) {
   const std::string anna = testing::TestToken("worker:anna");
   // A guess at Anna's secret: her credential id with another secret.
