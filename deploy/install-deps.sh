@@ -20,7 +20,8 @@ packages=(
   libjwt-dev libcurl4-openssl-dev ca-certificates
   python3-jwt python3-cryptography
   kcat
-  libcpp-httplib-dev
+  libcpp-httplib-dev curl
+  chromium fonts-dejavu-core
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(postgresql)

@@ -162,7 +162,7 @@ absl::StatusOr<absl::Duration> ParseTimeout(std::string_view header) {
   int64_t ms = 0;
   if (header.empty() || header.size() > 10 ||
       !std::all_of(header.begin(), header.end(), absl::ascii_isdigit) ||
-      !absl::SimpleAtoi(header, &ms) || ms <= 0) {
+      !absl::SimpleAtoi(absl::string_view(header.data(), header.size()), &ms) || ms <= 0) {
     return absl::InvalidArgumentError(
         "Connect-Timeout-Ms: 1 to 10 decimal digits, a positive number of "
         "milliseconds");

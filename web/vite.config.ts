@@ -1,0 +1,23 @@
+// Builds the console into dist/, which vagtd serves (--web_dir) on the same
+// origin as its Connect gateway. `npm run dev` proxies the API to a vagtd
+// started with --http_listen=127.0.0.1:8080 (or $VAGT_HTTP).
+import { defineConfig } from "vite";
+
+const api = process.env.VAGT_HTTP ?? "http://127.0.0.1:8080";
+
+export default defineConfig({
+  base: "./",
+  oxc: {
+    jsx: { runtime: "automatic", importSource: "preact" },
+  },
+  build: {
+    outDir: "dist",
+    sourcemap: true,
+    target: "es2022",
+  },
+  server: {
+    proxy: {
+      "^/vagt\\.v1\\.": { target: api, changeOrigin: false },
+    },
+  },
+});
