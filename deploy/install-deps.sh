@@ -23,6 +23,11 @@ packages=(
   libcpp-httplib-dev curl
   chromium fonts-dejavu-core
 )
+# The console is built with the machine's Node.js (>= 20.19) and npm; where
+# there is none, Debian's.
+if ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(postgresql)
 fi

@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash deploy/install-deps.sh
 python3 deploy/check-layers.py
 bash deploy/build.sh
+bash deploy/build-web.sh
 ctest --test-dir build --output-on-failure -j "${VAGT_JOBS:-2}"

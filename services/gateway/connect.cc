@@ -33,7 +33,7 @@ std::string ToJson(const google::protobuf::Struct& message) {
 
 }  // namespace
 
-std::string_view CodeName(StatusCode code) {
+absl::string_view CodeName(StatusCode code) {
   switch (code) {
     case StatusCode::OK:
       return "ok";
@@ -119,7 +119,7 @@ std::string EndStreamJson(const grpc::Status& status) {
   return ToJson(end);
 }
 
-std::string Envelope(uint8_t flags, std::string_view payload) {
+std::string Envelope(uint8_t flags, absl::string_view payload) {
   const auto size = static_cast<uint32_t>(payload.size());
   std::string out;
   out.reserve(5 + payload.size());
@@ -127,11 +127,11 @@ std::string Envelope(uint8_t flags, std::string_view payload) {
   for (int shift = 24; shift >= 0; shift -= 8) {
     out.push_back(static_cast<char>((size >> shift) & 0xff));
   }
-  out.append(payload);
+  out.append(payload.data(), payload.size());
   return out;
 }
 
-absl::StatusOr<std::string> SingleEnvelope(std::string_view body) {
+absl::StatusOr<std::string> SingleEnvelope(absl::string_view body) {
   if (body.size() < 5) {
     return absl::InvalidArgumentError(
         "the request body is not a Connect envelope: fewer than 5 bytes");
@@ -158,11 +158,11 @@ absl::StatusOr<std::string> SingleEnvelope(std::string_view body) {
   return std::string(body.substr(5));
 }
 
-absl::StatusOr<absl::Duration> ParseTimeout(std::string_view header) {
+absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view header) {
   int64_t ms = 0;
   if (header.empty() || header.size() > 10 ||
       !std::all_of(header.begin(), header.end(), absl::ascii_isdigit) ||
-      !absl::SimpleAtoi(absl::string_view(header.data(), header.size()), &ms) || ms <= 0) {
+      !absl::SimpleAtoi(header, &ms) || ms <= 0) {
     return absl::InvalidArgumentError(
         "Connect-Timeout-Ms: 1 to 10 decimal digits, a positive number of "
         "milliseconds");

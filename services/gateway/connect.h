@@ -7,7 +7,7 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -15,15 +15,15 @@
 
 namespace vagt::gateway {
 
-inline constexpr std::string_view kUnaryJson = "application/json";
-inline constexpr std::string_view kStreamJson = "application/connect+json";
+inline constexpr char kUnaryJson[] = "application/json";
+inline constexpr char kStreamJson[] = "application/connect+json";
 
 // Envelope flags of a streamed message.
 inline constexpr uint8_t kEndStreamFlag = 0x02;
 inline constexpr uint8_t kCompressedFlag = 0x01;
 
 // "permission_denied", ..., as Connect names the gRPC codes.
-std::string_view CodeName(grpc::StatusCode code);
+absl::string_view CodeName(grpc::StatusCode code);
 
 // The HTTP status of a unary call that ended with `code` (Connect's table:
 // 400, 401, 403, 404, 409, 429, 499, 500, 501, 503, 504).
@@ -37,15 +37,15 @@ std::string EndStreamJson(const grpc::Status& status);
 
 // One envelope: the flags byte, the payload's length (4 bytes, big-endian),
 // the payload.
-std::string Envelope(uint8_t flags, std::string_view payload);
+std::string Envelope(uint8_t flags, absl::string_view payload);
 
 // The one message of a server-streaming request body: exactly one
 // uncompressed envelope; INVALID_ARGUMENT naming what is wrong otherwise.
-absl::StatusOr<std::string> SingleEnvelope(std::string_view body);
+absl::StatusOr<std::string> SingleEnvelope(absl::string_view body);
 
 // Connect-Timeout-Ms: at most 10 positive decimal digits;
 // INVALID_ARGUMENT otherwise.
-absl::StatusOr<absl::Duration> ParseTimeout(std::string_view header);
+absl::StatusOr<absl::Duration> ParseTimeout(absl::string_view header);
 
 }  // namespace vagt::gateway
 

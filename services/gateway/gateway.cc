@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -180,7 +182,10 @@ void BrowserGateway::Impl::Route() {
     s.set_mount_point("/", options_.web_dir, ConsoleHeaders());
     // The console routes in the browser: any other page is its index.
     s.Get(R"(/.*)", [index](const httplib::Request&, httplib::Response& r) {
-      r.set_file_content(index.string(), "text/html; charset=utf-8");
+      std::ifstream in(index);
+      std::stringstream html;
+      html << in.rdbuf();
+      r.set_content(html.str(), "text/html; charset=utf-8");
       for (const auto& [name, value] : ConsoleHeaders()) {
         r.set_header(name, value);
       }
@@ -219,7 +224,7 @@ void BrowserGateway::Impl::Call(const httplib::Request& request,
     call.timeout = *timeout;
   }
   const std::string type = request.get_header_value("Content-Type");
-  const std::string_view wanted =
+  const std::string wanted =
       codec->server_streaming() ? kStreamJson : kUnaryJson;
   if (type != wanted && !absl::StartsWith(type, absl::StrCat(wanted, ";"))) {
     AnswerError(response,
@@ -227,7 +232,7 @@ void BrowserGateway::Impl::Call(const httplib::Request& request,
                              absl::StrCat(codec->grpc_method(), " takes ",
                                           wanted, "; this request is ",
                                           type.empty() ? "untyped" : type)));
-    response.set_header("Accept-Post", std::string(wanted));
+    response.set_header("Accept-Post", wanted);
     response.status = 415;
     return;
   }

@@ -18,7 +18,7 @@ using google::protobuf::MethodDescriptor;
 
 // Only the project's own API is reachable through the gateway (not, say,
 // reflection or health, which are served to gRPC clients only).
-constexpr std::string_view kPackage = "vagt.v1.";
+constexpr absl::string_view kPackage = "vagt.v1.";
 
 std::unique_ptr<Message> NewMessage(const Descriptor* type) {
   return std::unique_ptr<Message>(
@@ -32,11 +32,11 @@ MethodCodec::MethodCodec(const MethodDescriptor* method)
       grpc_method_(absl::StrCat("/", method->service()->full_name(), "/",
                                 method->name())) {}
 
-absl::StatusOr<MethodCodec> MethodCodec::ForPath(std::string_view path) {
-  std::string_view rest = path;
+absl::StatusOr<MethodCodec> MethodCodec::ForPath(absl::string_view path) {
+  absl::string_view rest = path;
   const size_t slash = rest.rfind('/');
   if (!absl::ConsumePrefix(&rest, "/") || slash == 0 ||
-      slash == std::string_view::npos || !absl::StartsWith(rest, kPackage)) {
+      slash == absl::string_view::npos || !absl::StartsWith(rest, kPackage)) {
     return absl::NotFoundError(
         absl::StrCat("no method at this path; methods are at /", kPackage,
                      "<Service>/<Method>"));
@@ -61,7 +61,7 @@ absl::StatusOr<MethodCodec> MethodCodec::ForPath(std::string_view path) {
 }
 
 absl::StatusOr<std::string> MethodCodec::RequestToBinary(
-    std::string_view json) const {
+    absl::string_view json) const {
   std::unique_ptr<Message> request = NewMessage(method_->input_type());
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
@@ -77,7 +77,7 @@ absl::StatusOr<std::string> MethodCodec::RequestToBinary(
 }
 
 absl::StatusOr<std::string> MethodCodec::ResponseToJson(
-    std::string_view binary) const {
+    absl::string_view binary) const {
   std::unique_ptr<Message> response = NewMessage(method_->output_type());
   if (!response->ParseFromArray(binary.data(),
                                 static_cast<int>(binary.size()))) {

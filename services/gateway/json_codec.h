@@ -8,7 +8,7 @@
 #define VAGT_SERVICES_GATEWAY_JSON_CODEC_H_
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/descriptor.h"
@@ -20,7 +20,7 @@ class MethodCodec {
   // NOT_FOUND for a path that names no method of a vagt.v1 service here;
   // UNIMPLEMENTED for a client- or bidi-streaming method (Connect over
   // HTTP/1.1 serves unary and server-streaming calls only).
-  static absl::StatusOr<MethodCodec> ForPath(std::string_view path);
+  static absl::StatusOr<MethodCodec> ForPath(absl::string_view path);
 
   // "/vagt.v1.CallService/ReceiveCall", as gRPC names it.
   const std::string& grpc_method() const { return grpc_method_; }
@@ -29,10 +29,10 @@ class MethodCodec {
   // The request in JSON to its binary form; INVALID_ARGUMENT naming the
   // message type and what protobuf's parser found wrong (an unknown field,
   // a value of the wrong type).
-  absl::StatusOr<std::string> RequestToBinary(std::string_view json) const;
+  absl::StatusOr<std::string> RequestToBinary(absl::string_view json) const;
   // A response in binary to JSON (lowerCamelCase names, enums by name,
   // 64-bit integers as strings); INTERNAL if the bytes do not parse.
-  absl::StatusOr<std::string> ResponseToJson(std::string_view binary) const;
+  absl::StatusOr<std::string> ResponseToJson(absl::string_view binary) const;
 
  private:
   explicit MethodCodec(const google::protobuf::MethodDescriptor* method);

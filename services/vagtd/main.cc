@@ -37,6 +37,7 @@
 #include "services/escalations/coverage.h"
 #include "services/escalations/deadline_engine.h"
 #include "services/gateway/gateway.h"
+#include "services/vagtd/http_parts.h"
 #include "services/registry.h"
 #include "services/roster/coverage_watch.h"
 #include "services/roster/roster_coverage.h"
@@ -212,29 +213,6 @@ vagt::gateway::GatewayOptions HttpFromFlags() {
           .max_streams = absl::GetFlag(FLAGS_http_max_streams)};
 }
 
-// The HTTP port follows the gRPC port's rule: plaintext only on loopback,
-// unless the operator says otherwise.
-absl::Status CheckHttpListen(const vagt::gateway::GatewayOptions& http,
-                             const vagt::vagtd::ListenOptions& grpc) {
-  if (http.address.empty()) return absl::OkStatus();
-  if (http.max_connections < 2 || http.max_streams < 1 ||
-      http.max_streams >= http.max_connections) {
-    return absl::InvalidArgumentError(
-        "--http_max_streams: at least 1 and fewer than "
-        "--http_max_connections, so that ordinary requests keep "
-        "connections of their own");
-  }
-  if (http.tls_cert.empty() && !grpc.insecure_plaintext_on_network &&
-      !vagt::vagtd::IsLoopback(http.address)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--http_listen=", http.address,
-        ": plaintext beyond loopback would carry tokens readable; give "
-        "--tls_cert and --tls_key (or --insecure_plaintext_on_network "
-        "behind a proxy that does TLS)"));
-  }
-  return absl::OkStatus();
-}
-
 vagt::kafka::Topics TopicsFromFlags() {
   vagt::kafka::Topics topics;
   topics.lines = absl::GetFlag(FLAGS_kafka_topic_lines);
@@ -296,7 +274,7 @@ int main(int argc, char** argv) {
     return Fail(std::string(credentials.status().message()));
   }
   const vagt::gateway::GatewayOptions http_options = HttpFromFlags();
-  if (absl::Status http = CheckHttpListen(http_options, listen_options);
+  if (absl::Status http = vagt::vagtd::CheckHttpListen(http_options, listen_options);
       !http.ok()) {
     return Fail(std::string(http.message()));
   }
@@ -523,27 +501,12 @@ int main(int argc, char** argv) {
   // the edge like every other client.
   std::unique_ptr<vagt::gateway::BrowserGateway> gateway;
   if (!http_options.address.empty()) {
-    auto started = vagt::gateway::BrowserGateway::Start(
-        http_options, server->InProcessChannel(grpc::ChannelArguments()));
+    auto started = vagt::vagtd::StartHttp(http_options, *server);
     if (!started.ok()) {
       server->Shutdown();
       return Fail(std::string(started.status().message()));
     }
     gateway = *std::move(started);
-    const std::string http_host =
-        http_options.address.substr(0, http_options.address.rfind(':'));
-    const std::string origin =
-        absl::StrCat(http_options.tls_cert.empty() ? "http" : "https", "://",
-                     http_host, ":", gateway->port(), "/");
-    if (gateway->serves_console()) {
-      std::printf("vagtd: console at %s (log in with a vagt token)\n",
-                  origin.c_str());
-    } else {
-      std::printf(
-          "vagtd: Connect gateway at %s; no console in %s (build it: npm "
-          "--prefix web ci && npm --prefix web run build)\n",
-          origin.c_str(), http_options.web_dir.c_str());
-    }
   }
   std::fflush(stdout);
 

@@ -1,4 +1,4 @@
-// vagt-bench: five groups of cases, each ending with its own summary line.
+// vagt-bench: six groups of cases, each ending with its own summary line.
 //
 // append: durable appends per second from 1 and 16 threads for raw RocksDB
 // (the baseline), the event store, and PostgreSQL (for comparison), each
@@ -39,8 +39,17 @@
 //   ...
 //   commands16_vs_rocksdb16=0.30 auth_on_vs_off=0.98
 //
+// console: a call received through vagtd's browser gateway until it shows on
+// a Connect board stream (what a browser's board sees), against the same
+// call on a gRPC board stream of the same vagtd (the baseline). Starts the
+// vagtd binary built beside vagt-bench (--vagtd to choose another).
+//   $ vagt-bench console --console_calls=300
+//   ...
+//   console_visible_p99_ms=3.1 grpc_visible_p99_ms=2.9 console_p99_vs_grpc_p99=1.07
+//
 // Not run by ctest: its numbers depend on the disk. See README.md here.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -58,6 +67,7 @@
 #include "absl/time/time.h"
 #include "tests/bench/bench.h"
 #include "tests/bench/cases.h"
+#include "tests/bench/console_visible.h"
 #include "tests/bench/escalation_lateness.h"
 #include "tests/bench/scratch_dir.h"
 #if VAGT_BENCH_HAVE_LIBPQ
@@ -82,6 +92,11 @@ ABSL_FLAG(int, escalations, 10'000,
 ABSL_FLAG(double, escalation_spread_s, 10.0,
           "escalations: deadlines fall 5 s to 5 + this many seconds after "
           "each raise.");
+ABSL_FLAG(int, console_calls, 300,
+          "Calls the console group receives, one after the other.");
+ABSL_FLAG(std::string, vagtd, "",
+          "The vagtd binary the console group starts (default: the one built "
+          "beside vagt-bench, build/services/vagtd/vagtd).");
 ABSL_FLAG(uint64_t, log_events, 1'000'000,
           "projections: events in the large log; the small log has a tenth.");
 
@@ -353,6 +368,20 @@ bool RunProjections(const std::string& parent) {
   return true;
 }
 
+// --vagtd, or the vagtd built beside this binary (build/tests/bench/vagt-bench
+// and build/services/vagtd/vagtd).
+std::string VagtdPath() {
+  if (std::string flag = absl::GetFlag(FLAGS_vagtd); !flag.empty()) {
+    return flag;
+  }
+  std::error_code error;
+  const std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  return (self.parent_path() / "../../services/vagtd/vagtd")
+      .lexically_normal()
+      .string();
+}
+
 int Main(const std::vector<std::string>& groups) {
   const std::string postgres = absl::GetFlag(FLAGS_postgres);
   if (!(absl::GetFlag(FLAGS_seconds) > 0)) {
@@ -376,7 +405,7 @@ int Main(const std::vector<std::string>& groups) {
   }
   bool append = groups.empty(), kafka = groups.empty(),
        projections = groups.empty(), escalations = groups.empty(),
-       commands = groups.empty();
+       commands = groups.empty(), console = groups.empty();
   for (const std::string& group : groups) {
     if (group == "append") {
       append = true;
@@ -388,9 +417,11 @@ int Main(const std::vector<std::string>& groups) {
       escalations = true;
     } else if (group == "commands") {
       commands = true;
+    } else if (group == "console") {
+      console = true;
     } else {
       std::cerr << "vagt-bench: unknown group '" << group
-                << "' (append, kafka, projections, escalations, commands)\n";
+                << "' (append, kafka, projections, escalations, commands, console)\n";
       return 2;
     }
   }
@@ -409,6 +440,11 @@ int Main(const std::vector<std::string>& groups) {
   bool ok = true;
   if (append) ok = RunAppendCases(parent) && ok;
   if (commands) ok = RunCommandsCases(parent) && ok;
+  if (console) {
+    ok = RunConsoleGroup(parent, {.vagtd_path = VagtdPath(),
+                                  .calls = absl::GetFlag(FLAGS_console_calls)}) &&
+         ok;
+  }
   if (kafka) ok = RunKafka(parent) && ok;
   if (projections) ok = RunProjections(parent) && ok;
   if (escalations) {
@@ -426,11 +462,13 @@ int Main(const std::vector<std::string>& groups) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "[append] [commands] [kafka] [projections] [escalations] [flags]: "
+      "[append] [commands] [console] [kafka] [projections] [escalations] "
+      "[flags]: "
       "durable appends/s (raw RocksDB, the event store, PostgreSQL), "
       "ReceiveCall over TLS with a token, append-to-visible latency through "
       "Kafka, the projections' rebuild and timeline, and how late escalation "
-      "deadlines fire. No group: all five.");
+      "deadlines fire, a call through the browser gateway until on a board "
+      "stream. No group: all six.");
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   return vagt::bench::Main(
       std::vector<std::string>(args.begin() + 1, args.end()));

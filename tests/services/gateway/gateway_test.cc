@@ -5,18 +5,15 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "tests/support/connect_stream.h"
 #include "tests/support/vagtd_fixture.h"
 
 namespace vagt {
@@ -25,103 +22,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A server stream read as it arrives: the messages' JSON, and the end.
-class ConnectStream {
- public:
-  ConnectStream(int port, const std::string& path, const std::string& token,
-                const std::string& json)
-      : client_("127.0.0.1", port) {
-    client_.set_read_timeout(120, 0);
-    thread_ = std::thread([this, path, token, json] {
-      httplib::Request request;
-      request.method = "POST";
-      request.path = path;
-      request.headers = {{"Content-Type", "application/connect+json"},
-                         {"Connect-Protocol-Version", "1"}};
-      if (!token.empty()) {
-        request.headers.emplace("Authorization", "Bearer " + token);
-      }
-      const auto size = static_cast<uint32_t>(json.size());
-      request.body = std::string(1, '\0');
-      for (int shift = 24; shift >= 0; shift -= 8) {
-        request.body.push_back(static_cast<char>((size >> shift) & 0xff));
-      }
-      request.body += json;
-      request.content_receiver = [this](const char* data, size_t n, uint64_t,
-                                        uint64_t) {
-        Received(std::string_view(data, n));
-        return true;
-      };
-      httplib::Response response;
-      httplib::Error error;
-      client_.send(request, response, error);
-      absl::MutexLock lock(&mu_);
-      status_ = response.status;
-      closed_ = true;
-    });
-  }
-  ~ConnectStream() {
-    client_.stop();
-    thread_.join();
-  }
-
-  // Waits until `n` messages arrived (or the stream ended); how many did.
-  size_t WaitForMessages(size_t n, absl::Time deadline) {
-    absl::MutexLock lock(&mu_);
-    const auto arrived = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return messages_.size() >= n || closed_;
-    };
-    mu_.AwaitWithDeadline(absl::Condition(&arrived), deadline);
-    return messages_.size();
-  }
-  // Waits for the end-of-stream message; empty if none came by `deadline`.
-  std::string WaitForEnd(absl::Time deadline) {
-    absl::MutexLock lock(&mu_);
-    mu_.AwaitWithDeadline(absl::Condition(this, &ConnectStream::Ended),
-                          deadline);
-    return end_;
-  }
-  std::vector<std::string> messages() {
-    absl::MutexLock lock(&mu_);
-    return messages_;
-  }
-  int status() {
-    absl::MutexLock lock(&mu_);
-    return status_;
-  }
-
- private:
-  bool Ended() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return !end_.empty() || closed_;
-  }
-  void Received(std::string_view bytes) {
-    absl::MutexLock lock(&mu_);
-    buffer_.append(bytes);
-    while (buffer_.size() >= 5) {
-      uint32_t size = 0;
-      for (int i = 1; i <= 4; ++i) {
-        size = (size << 8) | static_cast<uint8_t>(buffer_[i]);
-      }
-      if (buffer_.size() < 5 + size) break;
-      std::string payload = buffer_.substr(5, size);
-      if (buffer_[0] & 0x02) {
-        end_ = payload;
-      } else {
-        messages_.push_back(payload);
-      }
-      buffer_.erase(0, 5 + size);
-    }
-  }
-
-  httplib::Client client_;
-  std::thread thread_;
-  absl::Mutex mu_;
-  std::string buffer_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> messages_ ABSL_GUARDED_BY(mu_);
-  std::string end_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  int status_ ABSL_GUARDED_BY(mu_) = 0;
-};
+using testing::ConnectStream;
 
 class GatewayTest : public testing::VagtdFixture {
  protected:
@@ -133,13 +34,13 @@ class GatewayTest : public testing::VagtdFixture {
   void SetUp() override {
     VagtdFixture::SetUp();
     if (HasFatalFailure()) return;
-    constexpr char kConsole[] = "console at http://127.0.0.1:";
-    absl::StatusOr<std::string> line = vagtd_->ReadUntil(kConsole, Deadline());
-    ASSERT_TRUE(line.ok()) << vagtd_->transcript();
-    const std::string rest =
-        line->substr(line->find(kConsole) + sizeof(kConsole) - 1);
-    ASSERT_TRUE(absl::SimpleAtoi(rest.substr(0, rest.find('/')), &port_))
-        << *line;
+    absl::StatusOr<int> port = testing::GatewayPort(*vagtd_, Deadline());
+    ASSERT_TRUE(port.ok()) << port.status();
+    port_ = *port;
+    // With a built console in --web_dir, vagtd says where to log in.
+    ASSERT_THAT(vagtd_->transcript(),
+                HasSubstr(absl::StrCat("console at http://127.0.0.1:", port_,
+                                       "/ (log in with a vagt token)")));
   }
 
   httplib::Result Post(const std::string& path, const std::string& json,

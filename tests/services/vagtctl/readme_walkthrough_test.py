@@ -23,9 +23,9 @@ README, VAGTD, VAGTCTL_DIR = sys.argv[1], sys.argv[2], sys.argv[3]
 PLACEHOLDERS = ("OVERRIDE_ID", "swaps.ics")
 
 
-def walkthrough():
+def walkthrough(section="## An evening with vagtctl"):
     text = open(README, encoding="utf-8").read()
-    start = text.index("## An evening with vagtctl")
+    start = text.index(section)
     end = text.index("\n## ", start + 1)
     blocks = re.findall(r"```sh\n(.*?)```", text[start:end], re.S)
     lines = []
@@ -43,15 +43,22 @@ class ReadmeWalkthrough(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="vagt-readme-")
         os.makedirs(f"{self.dir}/var")
         self.vagtd = subprocess.Popen(
-            [VAGTD, "--listen=127.0.0.1:0", "--data_dir=var/vagt"],
+            [VAGTD, "--listen=127.0.0.1:0", "--data_dir=var/vagt",
+             "--http_listen=127.0.0.1:0", "--web_dir=no-console"],
             cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             text=True)
-        self.printed = [self.vagtd.stdout.readline() for _ in range(3)]
+        self.printed = [self.vagtd.stdout.readline() for _ in range(4)]
         match = re.search(r"listening on (\S+)", self.printed[0])
         if not match:
             self.vagtd.kill()
             raise RuntimeError(f"vagtd did not start: {self.printed!r}")
         self.address = match.group(1)
+        match = re.search(r"Connect gateway at (http://127.0.0.1:\d+)/",
+                          self.printed[3])
+        if not match:
+            self.vagtd.kill()
+            raise RuntimeError(f"vagtd has no gateway: {self.printed!r}")
+        self.origin = match.group(1)
 
     def tearDown(self):
         self.vagtd.send_signal(signal.SIGTERM)
@@ -90,6 +97,17 @@ class ReadmeWalkthrough(unittest.TestCase):
             self.assertEqual(mode & 0o077, 0)
         credentials = f"{self.dir}/.config/vagt/credentials"
         self.assertEqual(os.stat(credentials).st_mode & 0o777, 0o600)
+
+        # The console section's curl call, with Anna's token from the evening.
+        curl = walkthrough("## The console in a browser")
+        self.assertIn("curl", curl)
+        curl = curl.replace("http://127.0.0.1:8080", self.origin)
+        run = subprocess.run(["bash", "-c", "set -euo pipefail\n" + curl],
+                             cwd=self.dir, env=env, capture_output=True,
+                             text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn('"partyId":"worker:anna"', run.stdout)
+        self.assertIn('"displayName":"Anna Jensen"', run.stdout)
 
 
 if __name__ == "__main__":
