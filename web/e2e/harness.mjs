@@ -435,19 +435,19 @@ export async function signIn(page, consoleUrl, token) {
   await see(page, "signed-in-as");
 }
 
-// Chooses `line` on the board (a select, or a field where the console
-// offers no list) and waits for the live stream.
+// Chooses `line` on the board: from the select when it offers it (the
+// lines of the party's teams), else typed in (a partner has no team).
 export async function chooseLine(page, line = kLine) {
   await page.getByTestId("nav-board").click();
   const field = await see(page, "board-line");
-  const tag = await field.evaluate((e) => e.tagName.toLowerCase());
-  if (tag === "select") {
-    const current = await field.inputValue();
-    if (current !== line) await field.selectOption(line);
+  const offered = await field.locator("option").evaluateAll((os) => os.map((o) => o.value));
+  if (offered.includes(line)) {
+    if ((await field.inputValue()) !== line) await field.selectOption(line);
   } else {
-    await field.fill(line);
-    await field.press("Enter");
+    await page.getByTestId("board-line-other").fill(line);
+    await page.getByTestId("board-line-use").click();
   }
+  await until(`the board of ${line} chosen`, async () => (await field.inputValue()) === line);
 }
 
 // Fills a form control by test id: a select by value (or label), anything
@@ -471,6 +471,45 @@ export async function setField(page, id, value) {
   } else {
     await field.fill(value);
   }
+}
+
+// The console's selects carry the proto enums' numbers as values
+// (proto/vagt/v1/events.proto).
+export const kCaller = { citizen: "1", relative: "2", partner: "3", anonymous: "4" };
+export const kChannel = { phone: "1", sms: "2" };
+export const kRisk = { none: "1", low: "2", moderate: "3", high: "4", acute: "5" };
+export const kOutcome = { resolved: "1", visitArranged: "2", escalated: "4", notRelevant: "6" };
+export const kPurpose = { ongoingCall: "1", handover: "2", crisisReview: "3" };
+
+// Sets the control `id` when the screen has it (an optional field the
+// contract does not name); returns whether it had.
+export async function setFieldIfPresent(page, id, value) {
+  if ((await page.getByTestId(id).count()) === 0) return false;
+  await setField(page, id, value);
+  return true;
+}
+
+// vagt's ids (calls, escalations, handovers) are UUIDs.
+export const kUuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+// Logs a call on the new-call screen as the duty worker does; resolves with
+// the call's id once its own screen shows it.
+export async function receiveCall(page, { callerKind, citizen = "", relation = "", reason = "", channel }) {
+  await page.getByTestId("nav-new-call").click();
+  await see(page, "call-submit");
+  await setField(page, "call-line", kLine);
+  await setField(page, "call-caller-kind", callerKind);
+  if (relation) await setFieldIfPresent(page, "call-caller-relation", relation);
+  if (channel) await setFieldIfPresent(page, "call-channel", channel);
+  await page.getByTestId("call-citizen").fill(citizen);
+  await page.getByTestId("call-reason").fill(reason);
+  await page.getByTestId("call-submit").click();
+  const id = await see(page, "call-id");
+  const callId = await until("the call's id on its screen", async () => kUuid.exec(await id.innerText())?.[0]);
+  if (!page.url().includes(encodeURIComponent(callId))) {
+    throw new Error(`the call screen of ${callId} is at ${page.url()}`);
+  }
+  return callId;
 }
 
 // Where screenshots go: <screen>-<desktop|phone>.png.

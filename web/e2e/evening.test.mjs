@@ -1,0 +1,293 @@
+// The README's evening ("An evening with vagtctl", "Looking at the board and
+// the trail"), done through the console in Debian's chromium against a real
+// vagtd: Anna takes the line and takes three calls (risk, crisis plan read
+// with a purpose, a note, closing with a follow-up), escalates to the social
+// emergency service, which acknowledges in its own browser; she hands the
+// phone to the night partner, who accepts in its own browser; the next
+// morning Bo, the team leader, reviews the first call's timeline, the board
+// as it was, and verifies the chain.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  chooseLine,
+  connectionIs,
+  kCaller,
+  kCitizenWithoutConsent,
+  kCitizenWithPlan,
+  kExpect,
+  kLine,
+  kOutcome,
+  kPurpose,
+  kRisk,
+  kUuid,
+  launchBrowser,
+  newPage,
+  receiveCall,
+  screenshot,
+  see,
+  setField,
+  setFieldIfPresent,
+  signIn,
+  startEvening,
+  until,
+  vagtctl,
+} from "./harness.mjs";
+
+let env;
+let browser;
+
+before(async () => {
+  env = await startEvening();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.cleanup();
+});
+
+// Waits for the call screen's command to be confirmed (`done`) or shows
+// what the server refused (`error`).
+async function confirmed(page, what) {
+  const outcome = await Promise.race([
+    page.getByTestId("done").first().waitFor({ state: "visible" }).then(() => "done"),
+    page.getByTestId("error").first().waitFor({ state: "visible" }).then(() => "error"),
+  ]);
+  if (outcome === "error") {
+    throw new Error(`${what} was refused: ${await page.getByTestId("error").first().innerText()}`);
+  }
+}
+
+// Records the risk on the open call screen.
+async function assessRisk(page, level, why) {
+  await setField(page, "call-risk", level);
+  await setFieldIfPresent(page, "risk-reason", why);
+  await page.getByTestId("risk-submit").click();
+  await confirmed(page, "the risk assessment");
+}
+
+// Closes the open call; `followUpBy` names who follows up (when the form
+// asks for a party) or just ticks the follow-up.
+async function closeCall(page, outcome, followUpBy) {
+  await setField(page, "close-outcome", outcome);
+  if (followUpBy) {
+    const followUp = page.getByTestId("close-follow-up");
+    const type = await followUp.evaluate((e) => (e.tagName === "INPUT" ? e.type : e.tagName.toLowerCase()));
+    if (type === "checkbox") {
+      await followUp.check();
+      await setFieldIfPresent(page, "close-follow-up-by", followUpBy);
+    } else {
+      await setField(page, "close-follow-up", followUpBy);
+    }
+    await setFieldIfPresent(page, "close-follow-up-due", "");
+  }
+  await page.getByTestId("close-submit").click();
+  await confirmed(page, "closing the call");
+}
+
+test("the evening of the README, through the console", async () => {
+  const { vagtd, tokens } = env;
+  const url = vagtd.consoleUrl;
+
+  // 15:00 Anna logs in and takes the line.
+  const anna = await newPage(browser);
+  await signIn(anna, url, tokens.anna);
+  await see(anna, "signed-in-as", "worker:anna");
+  await chooseLine(anna);
+  await anna.getByTestId("take-line").click();
+  await see(anna, "board-holder", "worker:anna");
+  await connectionIs(anna, "live");
+
+  // 19:40 citizen-7f3a calls: the voices are back.
+  const call1 = await receiveCall(anna, {
+    callerKind: kCaller.citizen,
+    citizen: kCitizenWithPlan,
+    reason: "Stemmerne er tilbage, kan ikke sove",
+  });
+  await see(anna, "call-status");
+  // Her crisis plan, read for the ongoing call (the read is recorded with why).
+  await setField(anna, "crisis-plan-purpose", kPurpose.ongoingCall);
+  await anna.getByTestId("crisis-plan-open").click();
+  await see(anna, "crisis-plan", "Vejrtrækningsøvelsen fra planen");
+  await see(anna, "crisis-plan", "Hjemme hos sin søster");
+  await anna.getByTestId("note-text").fill("Prøvede vejrtrækningsøvelsen fra hendes plan");
+  await anna.getByTestId("note-submit").click();
+  await confirmed(anna, "the note");
+  await assessRisk(anna, kRisk.high, "Vil ikke være alene i nat");
+  // The escalation goes where the line's policy says: the social emergency
+  // service (harness.mjs sets it).
+  await setFieldIfPresent(anna, "escalate-urgency", "");
+  await anna.getByTestId("escalate-reason").fill("Har brug for et sted at være i nat");
+  await anna.getByTestId("escalate-submit").click();
+  await confirmed(anna, "the escalation");
+
+  // The board, without a reload, shows the call with its risk and the
+  // escalation with its countdown.
+  await anna.getByTestId("nav-board").click();
+  const openCall1 = anna.locator(`[data-testid="open-call"][data-call-id="${call1}"]`);
+  await openCall1.waitFor();
+  await openCall1.locator("a").waitFor();
+  const escalation = anna.getByTestId("board-escalations").getByTestId("escalation").first();
+  await escalation.waitFor();
+  const escId = await escalation.getAttribute("data-escalation-id");
+  assert.match(escId ?? "", kUuid, "the board's escalation carries its id");
+  await escalation.getByTestId("escalation-countdown").waitFor();
+  await see(anna, "escalation", "partner:akut-ishoj");
+  const countdown = anna.locator(
+    `[data-testid="escalation"][data-escalation-id="${escId}"] [data-testid="escalation-countdown"]`,
+  );
+  assert.ok(
+    Number(await countdown.getAttribute("data-seconds-left")) > 0,
+    "the escalation is counting down to its acknowledgement deadline",
+  );
+
+  // The social emergency service acknowledges it in its own browser.
+  const akut = await newPage(browser);
+  await signIn(akut, url, tokens.akut);
+  await see(akut, "signed-in-as", "partner:akut-ishoj");
+  await chooseLine(akut);
+  await akut.getByTestId("nav-escalations").click();
+  const item = akut.locator(`[data-testid="escalation-item"][data-escalation-id="${escId}"]`);
+  await item.waitFor();
+  await item.getByTestId("esc-acknowledge").click();
+  await confirmed(akut, "the acknowledgement");
+  // Anna's board stops the countdown without a reload.
+  await anna
+    .locator(
+      `[data-testid="escalation"][data-escalation-id="${escId}"] [data-testid="escalation-countdown"]:not([data-seconds-left])`,
+    )
+    .waitFor();
+  const afterAck = await vagtd.board(kLine, tokens.anna);
+  const running = afterAck.runningEscalations.find((e) => e.escalationId === escId);
+  assert.equal(running?.status, "ESCALATION_STATUS_ACKNOWLEDGED", JSON.stringify(afterAck.runningEscalations));
+
+  // 20:15 a mother is worried about her son.
+  const call2 = await receiveCall(anna, {
+    callerKind: kCaller.relative,
+    citizen: kCitizenWithoutConsent,
+    relation: "mor",
+    reason: "Han tager ikke telefonen",
+  });
+  await assessRisk(anna, kRisk.low, "Han skrev tilbage til hende under opkaldet");
+  await closeCall(anna, kOutcome.resolved, "worker:bo");
+  await see(anna, "call-status");
+  assert.doesNotMatch(
+    await anna.getByTestId("close-submit").count().then((n) => (n ? "open" : "closed")),
+    /^open$/,
+    "a closed call offers no second close",
+  );
+
+  // 21:05 an anonymous text message that is not for this line.
+  const call3 = await receiveCall(anna, { callerKind: kCaller.anonymous, reason: "" });
+  await closeCall(anna, kOutcome.notRelevant);
+  assert.notEqual(call2, call3);
+
+  // Only the first call is still open; the board says so without a reload.
+  await anna.getByTestId("nav-board").click();
+  await openCall1.waitFor();
+  await anna.locator(`[data-testid="open-call"][data-call-id="${call2}"]`).waitFor({ state: "detached" });
+  await anna.locator(`[data-testid="open-call"][data-call-id="${call3}"]`).waitFor({ state: "detached" });
+
+  // 21:55 Anna hands the phone to the night partner with the evening note.
+  await anna.getByTestId("nav-handover").click();
+  await setField(anna, "handover-to", "partner:natpartner");
+  await anna.getByTestId("handover-note").fill("Ellers en stille aften");
+  await anna.getByTestId("handover-offer").click();
+  await confirmed(anna, "the handover offer");
+
+  // 22:00 the night partner accepts in its own browser; it holds the line.
+  const nat = await newPage(browser);
+  await signIn(nat, url, tokens.natpartner);
+  await see(nat, "signed-in-as", "partner:natpartner");
+  await chooseLine(nat);
+  await nat.getByTestId("nav-handover").click();
+  const offered = await see(nat, "handover-offered");
+  await offered.getByTestId("handover-accept").click();
+  await confirmed(nat, "accepting the handover");
+  await nat.getByTestId("nav-board").click();
+  await see(nat, "board-holder", "partner:natpartner");
+  // Anna's board follows, live.
+  await anna.getByTestId("nav-board").click();
+  await see(anna, "board-holder", "partner:natpartner");
+  await see(anna, "board-handover", "partner:natpartner");
+  await connectionIs(anna, "live");
+  const night = await vagtd.board(kLine, tokens.natpartner);
+  assert.equal(night.holder?.id, "partner:natpartner");
+
+  // The next morning Bo, the team leader, reviews the first call.
+  const bo = await newPage(browser);
+  await signIn(bo, url, tokens.bo);
+  await see(bo, "signed-in-as", "worker:bo");
+  await bo.getByTestId("nav-review").click();
+  await setField(bo, "review-call-id", call1);
+  await setFieldIfPresent(bo, "review-purpose", kPurpose.crisisReview);
+  await bo.getByTestId("review-show").click();
+  const timeline = await see(bo, "review-timeline");
+  // What happened on the call, in the order it happened, is on the trail;
+  // the trail as the server has it is the reference.
+  const trail = await vagtd.connect(
+    "vagt.v1.AuditService/Timeline",
+    { callId: call1, access: { purpose: "ACCESS_PURPOSE_CRISIS_REVIEW" }, pageSize: 250 },
+    tokens.bo,
+  );
+  assert.equal(trail.status, 200, JSON.stringify(trail.body));
+  const events = trail.body.events ?? [];
+  assert.ok(events.length >= 5, `the call's trail: ${JSON.stringify(events.map((e) => e.type ?? e))}`);
+  await until(
+    `the review's timeline listing the call's ${events.length} events`,
+    async () => (await timeline.locator("li, tr").count()) >= events.length,
+    kExpect,
+  );
+  await see(bo, "review-timeline", call1);
+  await screenshot(bo, "evening-review", "desktop");
+
+  // The board as it was just before the handover was accepted: Anna held it.
+  if ((await bo.getByTestId("review-at").count()) > 0) {
+    const accepted = new Date(night.holderSince);
+    const before = new Date(accepted.getTime() - 60_000);
+    await fillLocalTime(bo, "review-at", before);
+    await bo.getByTestId("review-board-at").click();
+    await see(bo, "board-holder", "worker:anna");
+  }
+
+  // Nothing lost or changed: the whole chain verifies, as vagtctl says.
+  await bo.getByTestId("review-verify").click();
+  const result = await see(bo, "verify-result");
+  const cli = await vagtctl(vagtd, tokens.bo, ["verify"]);
+  const count = /chain OK: (\d+) events/.exec(cli);
+  assert.ok(count, `vagtctl verify: ${cli}`);
+  await until("the verification's result", async () => /\d/.test(await result.innerText()));
+  const shown = await result.innerText();
+  const shownCount = Number(/(\d+)/.exec(shown.replace(/[.\s](?=\d{3})/g, ""))?.[1]);
+  assert.ok(
+    shownCount > 0 && shownCount <= Number(count[1]),
+    `the console says "${shown}", vagtctl "${cli.trim()}"`,
+  );
+  assert.doesNotMatch(shown, /brud|broken/i);
+
+  for (const page of [anna, akut, nat, bo]) assert.deepEqual(page.errors, [], "no script error on the page");
+});
+
+// Types a local (Copenhagen) time into a datetime-local or text field.
+async function fillLocalTime(page, id, date) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Europe/Copenhagen",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const field = page.getByTestId(id);
+  const type = await field.getAttribute("type");
+  const local =
+    type === "datetime-local"
+      ? `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`
+      : `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  await field.fill(local);
+}
