@@ -1,0 +1,227 @@
+// The running escalations of the line, from the live board, with the
+// answers the protos allow in each state: acknowledge (AWAITING_ACK),
+// accept and decline (AWAITING_ACK, ACKNOWLEDGED), resolve (ACKNOWLEDGED,
+// ACCEPTED) and cancel (anyone but the current target). The server decides
+// who may answer; its refusal is shown as it said it.
+import { useState } from "preact/hooks";
+import { clients } from "../api";
+import { useAuth } from "../auth";
+import { useBoard } from "../board";
+import { Countdown } from "../board-view";
+import {
+  EscalationDeclineReason,
+  EscalationLevel,
+  PartyKind,
+} from "../gen/vagt/v1/events_pb";
+import { EscalationStatus, type RunningEscalation } from "../gen/vagt/v1/oncall_pb";
+import { useCommand, useNow } from "../hooks";
+import { useI18n } from "../i18n";
+import { LineChooser } from "../line-chooser";
+import { useDone } from "../notice";
+import { partyFromId } from "../parties";
+import { paths } from "../router";
+import { ErrorAlert, PartyName, When } from "../ui";
+import { escalationLevels } from "./call-escalate-close";
+
+const declineReasons = [
+  EscalationDeclineReason.NO_CAPACITY,
+  EscalationDeclineReason.OUTSIDE_MANDATE,
+  EscalationDeclineReason.NEEDS_HIGHER_LEVEL,
+  EscalationDeclineReason.OTHER,
+];
+
+function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
+  const { t } = useI18n();
+  const { me } = useAuth();
+  const id = esc.escalationId;
+  const myself = me?.partyId ?? "";
+  // A worker may record the answer of a target without access (the police
+  // on the phone); a partner answers for itself.
+  const [onBehalf, setOnBehalf] = useState(false);
+  const behalf = onBehalf && esc.target?.id !== myself ? (esc.target?.id ?? "") : "";
+  const higher = escalationLevels.find((l) => l > esc.level) ?? EscalationLevel.POLICE;
+  const [reason, setReason] = useState(EscalationDeclineReason.NO_CAPACITY);
+  const [nextLevel, setNextLevel] = useState(higher);
+  const [nextTarget, setNextTarget] = useState("");
+  const [explanation, setExplanation] = useState("");
+  const [outcome, setOutcome] = useState("");
+  const [cancelReason, setCancelReason] = useState("");
+
+  const ack = useCommand((requestId) =>
+    clients.escalations.acknowledge({ requestId, escalationId: id, level: esc.level, onBehalfOf: behalf }),
+  );
+  const accept = useCommand((requestId) =>
+    clients.escalations.accept({ requestId, escalationId: id, level: esc.level, onBehalfOf: behalf }),
+  );
+  const decline = useCommand((requestId) =>
+    clients.escalations.decline({
+      requestId,
+      escalationId: id,
+      level: esc.level,
+      onBehalfOf: behalf,
+      reason,
+      nextLevel,
+      nextTarget: partyFromId(nextTarget, PartyKind.UNSPECIFIED),
+      details: { reason: explanation.trim() },
+    }),
+  );
+  const resolve = useCommand((requestId) =>
+    clients.escalations.resolve({ requestId, escalationId: id, details: { outcome: outcome.trim() } }),
+  );
+  const cancel = useCommand((requestId) =>
+    clients.escalations.cancel({ requestId, escalationId: id, details: { reason: cancelReason.trim() } }),
+  );
+  useDone(ack.result, t.escalations.acknowledged);
+  useDone(accept.result, t.escalations.accepted);
+  useDone(decline.result, t.escalations.declined);
+  useDone(resolve.result, t.escalations.resolved);
+  useDone(cancel.result, t.escalations.cancelled);
+
+  const awaiting = esc.status === EscalationStatus.AWAITING_ACK;
+  const answered = esc.status === EscalationStatus.ACKNOWLEDGED;
+  const accepted = esc.status === EscalationStatus.ACCEPTED;
+  const error = ack.error ?? accept.error ?? decline.error ?? resolve.error ?? cancel.error;
+  const f = (name: string) => `esc-${name}-${id}`;
+
+  return (
+    <li class="card" data-testid="escalation-item" data-escalation-id={id}>
+      <h2>
+        {t.escalationLevel[esc.level]} → <PartyName party={esc.target} />
+      </h2>
+      <p>
+        {t.escalationStatus[esc.status]} · {t.urgency[esc.urgency]} · <Countdown esc={esc} now={now} />
+      </p>
+      <p class="hint">
+        {t.escalations.raised} <When ts={esc.raisedAt} now={now} />
+        {esc.citizenRef && ` · ${esc.citizenRef}`} · <a href={paths.call(esc.callId)}>{t.board.toCall}</a>
+      </p>
+      {me?.partyId.startsWith("worker:") && esc.target?.id !== myself && (
+        <div class="field checkbox">
+          <input
+            id={f("behalf")}
+            data-testid="esc-on-behalf"
+            type="checkbox"
+            checked={onBehalf}
+            onChange={(e) => setOnBehalf(e.currentTarget.checked)}
+          />
+          <label for={f("behalf")}>{t.escalations.onBehalf(esc.target?.id ?? "")}</label>
+        </div>
+      )}
+      <div class="actions">
+        <button type="button" data-testid="esc-acknowledge" disabled={!awaiting || ack.busy} onClick={() => void ack.run()}>
+          {t.escalations.acknowledge}
+        </button>
+        <button
+          type="button"
+          data-testid="esc-accept"
+          disabled={!(awaiting || answered) || accept.busy}
+          onClick={() => void accept.run()}
+        >
+          {t.escalations.accept}
+        </button>
+      </div>
+      <fieldset>
+        <legend>{t.escalations.declineTitle}</legend>
+        <div class="field">
+          <label for={f("reason")}>{t.escalations.declineReason}</label>
+          <select
+            id={f("reason")}
+            data-testid="esc-decline-reason"
+            value={String(reason)}
+            onChange={(e) => setReason(Number(e.currentTarget.value) as EscalationDeclineReason)}
+          >
+            {declineReasons.map((r) => (
+              <option key={r} value={String(r)}>
+                {t.declineReason[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={f("text")}>{t.escalations.declineText}</label>
+          <input id={f("text")} data-testid="esc-decline-text" value={explanation} onInput={(e) => setExplanation(e.currentTarget.value)} />
+        </div>
+        <div class="field">
+          <label for={f("next-level")}>{t.escalations.nextLevel}</label>
+          <select
+            id={f("next-level")}
+            data-testid="esc-next-level"
+            value={String(nextLevel)}
+            onChange={(e) => setNextLevel(Number(e.currentTarget.value) as EscalationLevel)}
+          >
+            {escalationLevels.map((l) => (
+              <option key={l} value={String(l)}>
+                {t.escalationLevel[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for={f("next-target")}>{t.escalations.nextTarget}</label>
+          <input
+            id={f("next-target")}
+            data-testid="esc-next-target"
+            value={nextTarget}
+            placeholder="partner:akut-ishoj"
+            onInput={(e) => setNextTarget(e.currentTarget.value)}
+          />
+        </div>
+        <button
+          type="button"
+          data-testid="esc-decline"
+          disabled={!(awaiting || answered) || decline.busy}
+          onClick={() => void decline.run()}
+        >
+          {t.escalations.decline}
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>{t.escalations.resolveTitle}</legend>
+        <div class="field">
+          <label for={f("outcome")}>{t.escalations.outcome}</label>
+          <input id={f("outcome")} data-testid="esc-resolve-outcome" value={outcome} onInput={(e) => setOutcome(e.currentTarget.value)} />
+        </div>
+        <button
+          type="button"
+          data-testid="esc-resolve"
+          disabled={!(answered || accepted) || resolve.busy}
+          onClick={() => void resolve.run()}
+        >
+          {t.escalations.resolve}
+        </button>
+      </fieldset>
+      {esc.target?.id !== myself && (
+        <fieldset>
+          <legend>{t.escalations.cancelTitle}</legend>
+          <div class="field">
+            <label for={f("cancel")}>{t.escalations.cancelReason}</label>
+            <input id={f("cancel")} data-testid="esc-cancel-reason" value={cancelReason} onInput={(e) => setCancelReason(e.currentTarget.value)} />
+          </div>
+          <button type="button" data-testid="esc-cancel" disabled={cancel.busy} onClick={() => void cancel.run()}>
+            {t.escalations.cancel}
+          </button>
+        </fieldset>
+      )}
+      <ErrorAlert error={error} />
+    </li>
+  );
+}
+
+export function EscalationsScreen() {
+  const { t } = useI18n();
+  const { board } = useBoard();
+  const now = useNow();
+  const running = board?.runningEscalations ?? [];
+  return (
+    <section aria-labelledby="escalations-title">
+      <h1 id="escalations-title">{t.escalations.title}</h1>
+      <LineChooser />
+      {running.length === 0 && <p>{t.board.noEscalations}</p>}
+      <ul class="escalation-list">
+        {running.map((e) => (
+          <EscalationItem key={e.escalationId} esc={e} now={now} />
+        ))}
+      </ul>
+    </section>
+  );
+}

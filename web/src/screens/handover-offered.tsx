@@ -1,0 +1,94 @@
+// An offer of the line made to me: its note as the board shows it (without
+// sensitive text), accept (AcceptHandover) or decline (DeclineHandover).
+import { useState } from "preact/hooks";
+import { clients } from "../api";
+import { LineHandoverDeclineReason } from "../gen/vagt/v1/events_pb";
+import type { PendingHandover } from "../gen/vagt/v1/oncall_pb";
+import { useCommand } from "../hooks";
+import { useI18n } from "../i18n";
+import { useDone } from "../notice";
+import { ErrorAlert, PartyName, When } from "../ui";
+
+const handoverDeclineReasons = [
+  LineHandoverDeclineReason.NOT_ON_DUTY,
+  LineHandoverDeclineReason.UNAVAILABLE,
+  LineHandoverDeclineReason.NOTE_INCOMPLETE,
+  LineHandoverDeclineReason.OTHER,
+];
+
+export function HandoverOffered({ lineId, offer }: { lineId: string; offer: PendingHandover }) {
+  const { t } = useI18n();
+  const handoverId = offer.handoverId;
+  const [reason, setReason] = useState(LineHandoverDeclineReason.UNAVAILABLE);
+  const [explanation, setExplanation] = useState("");
+  const accept = useCommand((requestId) =>
+    clients.lines.acceptHandover({ requestId, lineId, handoverId }),
+  );
+  const decline = useCommand((requestId) =>
+    clients.lines.declineHandover({
+      requestId,
+      lineId,
+      handoverId,
+      reason,
+      explanation: explanation.trim(),
+    }),
+  );
+  useDone(accept.result, t.handover.accepted);
+  useDone(decline.result, t.handover.declined);
+  return (
+    <section class="card offer" data-testid="handover-offered" aria-labelledby="offered-title">
+      <h2 id="offered-title">{t.handover.offeredToMe}</h2>
+      <p>
+        <PartyName party={offer.holder} />, <When ts={offer.offeredAt} />
+        {offer.respondBy && (
+          <>
+            {" · "}
+            {t.handover.respondBy} <When ts={offer.respondBy} />
+          </>
+        )}
+      </p>
+      <ul class="items">
+        {offer.items.map((it, i) => (
+          <li key={i}>
+            {t.handoverItemKind[it.kind]} {it.callId || it.escalationId || it.citizenRef}
+            {it.riskLevel ? `, ${t.risk[it.riskLevel]}` : ""}
+          </li>
+        ))}
+      </ul>
+      {offer.itemsWithheld > 0 && <p class="hint">{t.board.withheld(offer.itemsWithheld)}</p>}
+      <div class="actions">
+        <button type="button" data-testid="handover-accept" disabled={accept.busy} onClick={() => void accept.run()}>
+          {t.handover.accept}
+        </button>
+      </div>
+      <div class="field">
+        <label for="handover-decline-reason">{t.handover.declineReason}</label>
+        <select
+          id="handover-decline-reason"
+          data-testid="handover-decline-reason"
+          value={String(reason)}
+          onChange={(e) => setReason(Number(e.currentTarget.value) as LineHandoverDeclineReason)}
+        >
+          {handoverDeclineReasons.map((r) => (
+            <option key={r} value={String(r)}>
+              {t.handoverDeclineReason[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="handover-decline-text">{t.handover.declineText}</label>
+        <input
+          id="handover-decline-text"
+          data-testid="handover-decline-text"
+          value={explanation}
+          onInput={(e) => setExplanation(e.currentTarget.value)}
+        />
+      </div>
+      <button type="button" data-testid="handover-decline" disabled={decline.busy} onClick={() => void decline.run()}>
+        {t.handover.decline}
+      </button>
+      <ErrorAlert error={accept.error ?? decline.error} />
+    </section>
+  );
+}
