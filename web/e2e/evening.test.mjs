@@ -177,7 +177,16 @@ test("the evening of the README, through the console", async () => {
   // 21:55 Anna hands the phone to the night partner with the evening note.
   await anna.getByTestId("nav-handover").click();
   await setField(anna, "handover-to", "partner:natpartner");
-  await anna.getByTestId("handover-note").fill("Ellers en stille aften");
+  // The note as the README writes it: items about citizen-9b2c reach the
+  // night partner only if she consented (7f3a did, 9b2c not).
+  await anna.getByTestId("handover-note").fill(
+    [
+      `opkald ${call1} – På akuttilbuddet i nat, ring til hende kl. 8`,
+      `eskalering ${escId}`,
+      `borger ${kCitizenWithoutConsent} – Mor bekymret, Bo besøger ham i morgen`,
+      "Ellers en stille aften",
+    ].join("\n"),
+  );
   await confirmed(anna, "the handover offer", () => anna.getByTestId("handover-offer").click());
 
   // 22:00 the night partner accepts in its own browser; it holds the line.
@@ -187,9 +196,15 @@ test("the evening of the README, through the console", async () => {
   await chooseLine(nat);
   await nat.getByTestId("nav-handover").click();
   const offered = await see(nat, "handover-offered");
+  // What the night partner may see of it: her call, not his name.
+  await offered.filter({ hasText: call1 }).waitFor();
+  assert.doesNotMatch(await offered.innerText(), new RegExp(kCitizenWithoutConsent));
+  const pendingForNat = (await vagtd.board(kLine, tokens.natpartner)).pendingHandover;
+  assert.ok(pendingForNat?.itemsWithheld >= 1, `withheld from the night partner: ${JSON.stringify(pendingForNat)}`);
   await confirmed(nat, "accepting the handover", () => offered.getByTestId("handover-accept").click());
   await nat.getByTestId("nav-board").click();
   await see(nat, "board-holder", "partner:natpartner");
+  await see(nat, "board-handover", call1);
   // Anna's board follows, live.
   await anna.getByTestId("nav-board").click();
   await see(anna, "board-holder", "partner:natpartner");
