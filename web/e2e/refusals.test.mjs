@@ -50,7 +50,9 @@ async function alertSays(page, message) {
 
 test("a token vagtd does not know: the login screen shows vagtd's reason", async () => {
   const page = await newPage(browser);
-  const bad = "vagt1.ukendt.forkert-hemmelighed";
+  // Anna's token with a wrong secret: well formed, and refused.
+  const good = env.tokens.anna;
+  const bad = good.slice(0, -4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
   const server = await refusal("vagt.v1.DirectoryService/WhoAmI", {}, bad);
   assert.equal(server.code, "unauthenticated");
   await page.goto(`${env.vagtd.consoleUrl}#/log-ind`);
