@@ -17,6 +17,7 @@ import {
   kPhone,
   kPurpose,
   launchBrowser,
+  nav,
   newPage,
   paths,
   screenshot,
@@ -96,14 +97,14 @@ const screens = [
   {
     name: "new-call",
     open: async (page) => {
-      await page.getByTestId("nav-new-call").click();
+      await nav(page, "nav-new-call");
       await see(page, "call-submit");
     },
   },
   {
     name: "call",
     open: async (page) => {
-      await page.getByTestId("nav-board").click();
+      await nav(page, "nav-board");
       await page.locator(`[data-testid="open-call"][data-call-id="${call1}"] a`).click();
       await see(page, "call-id", call1);
       await page.getByTestId("crisis-plan-purpose").fill("Borgeren ringer nu");
@@ -114,28 +115,28 @@ const screens = [
   {
     name: "escalations",
     open: async (page) => {
-      await page.getByTestId("nav-escalations").click();
+      await nav(page, "nav-escalations");
       await see(page, "escalation-item");
     },
   },
   {
     name: "handover",
     open: async (page) => {
-      await page.getByTestId("nav-handover").click();
+      await nav(page, "nav-handover");
       await see(page, "handover-offer");
     },
   },
   {
     name: "roster",
     open: async (page) => {
-      await page.getByTestId("nav-roster").click();
+      await nav(page, "nav-roster");
       await see(page, "roster-week", "worker:anna");
     },
   },
   {
     name: "review",
     open: async (page) => {
-      await page.getByTestId("nav-review").click();
+      await nav(page, "nav-review");
       await setField(page, "review-call-id", call1);
       await setFieldIfPresent(page, "review-purpose", kPurpose.crisisReview);
       await page.getByTestId("review-show").click();

@@ -22,6 +22,7 @@ import {
   kRisk,
   kUuid,
   launchBrowser,
+  nav,
   newPage,
   receiveCall,
   screenshot,
@@ -118,7 +119,7 @@ test("the evening of the README, through the console", async () => {
 
   // The board, without a reload, shows the call with its risk and the
   // escalation with its countdown.
-  await anna.getByTestId("nav-board").click();
+  await nav(anna, "nav-board");
   const openCall1 = anna.locator(`[data-testid="open-call"][data-call-id="${call1}"]`);
   await openCall1.waitFor();
   await openCall1.locator("a").waitFor();
@@ -141,7 +142,7 @@ test("the evening of the README, through the console", async () => {
   await signIn(akut, url, tokens.akut);
   await see(akut, "signed-in-as", "partner:akut-ishoj");
   await chooseLine(akut);
-  await akut.getByTestId("nav-escalations").click();
+  await nav(akut, "nav-escalations");
   const item = akut.locator(`[data-testid="escalation-item"][data-escalation-id="${escId}"]`);
   await item.waitFor();
   await confirmed(akut, "the acknowledgement", () => item.getByTestId("esc-acknowledge").click());
@@ -171,13 +172,13 @@ test("the evening of the README, through the console", async () => {
   assert.notEqual(call2, call3);
 
   // Only the first call is still open; the board says so without a reload.
-  await anna.getByTestId("nav-board").click();
+  await nav(anna, "nav-board");
   await openCall1.waitFor();
   await anna.locator(`[data-testid="open-call"][data-call-id="${call2}"]`).waitFor({ state: "detached" });
   await anna.locator(`[data-testid="open-call"][data-call-id="${call3}"]`).waitFor({ state: "detached" });
 
   // 21:55 Anna hands the phone to the night partner with the evening note.
-  await anna.getByTestId("nav-handover").click();
+  await nav(anna, "nav-handover");
   await setField(anna, "handover-to", "partner:natpartner");
   // The note as the README writes it: items about citizen-9b2c reach the
   // night partner only if she consented (7f3a did, 9b2c not).
@@ -196,7 +197,7 @@ test("the evening of the README, through the console", async () => {
   await signIn(nat, url, tokens.natpartner);
   await see(nat, "signed-in-as", "partner:natpartner");
   await chooseLine(nat);
-  await nat.getByTestId("nav-handover").click();
+  await nav(nat, "nav-handover");
   const offered = await see(nat, "handover-offered");
   // What the night partner may see of it: her call, not his name.
   await offered.filter({ hasText: call1 }).waitFor();
@@ -204,11 +205,11 @@ test("the evening of the README, through the console", async () => {
   const pendingForNat = (await vagtd.board(kLine, tokens.natpartner)).pendingHandover;
   assert.ok(pendingForNat?.itemsWithheld >= 1, `withheld from the night partner: ${JSON.stringify(pendingForNat)}`);
   await confirmed(nat, "accepting the handover", () => offered.getByTestId("handover-accept").click());
-  await nat.getByTestId("nav-board").click();
+  await nav(nat, "nav-board");
   await see(nat, "board-holder", "partner:natpartner");
   await see(nat, "board-handover", call1);
   // Anna's board follows, live.
-  await anna.getByTestId("nav-board").click();
+  await nav(anna, "nav-board");
   await see(anna, "board-holder", "partner:natpartner");
   await see(anna, "board-handover", "partner:natpartner");
   await connectionIs(anna, "live");
@@ -235,7 +236,7 @@ test("the evening of the README, through the console", async () => {
   await signIn(bo, url, tokens.bo);
   await see(bo, "signed-in-as", "worker:bo");
   await chooseLine(bo);
-  await bo.getByTestId("nav-review").click();
+  await nav(bo, "nav-review");
   await setField(bo, "review-call-id", call1);
   await setFieldIfPresent(bo, "review-purpose", kPurpose.crisisReview);
   await bo.getByTestId("review-show").click();

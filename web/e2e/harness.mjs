@@ -435,10 +435,27 @@ export async function signIn(page, consoleUrl, token) {
   await see(page, "signed-in-as");
 }
 
+// Goes to a screen by its navigation link (nav-board, nav-review, ...): a
+// click when the link is shown; on a phone-sized screen whose menu hides
+// it, its address (the link's own href).
+export async function nav(page, id) {
+  const link = page.getByTestId(id);
+  await link.waitFor({ state: "attached" });
+  if (await link.isVisible()) {
+    await link.click();
+  } else {
+    const href = await link.getAttribute("href");
+    if (!href) throw new Error(`${id} has no href`);
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, href);
+  }
+}
+
 // Chooses `line` on the board: from the select when it offers it (the
 // lines of the party's teams), else typed in (a partner has no team).
 export async function chooseLine(page, line = kLine) {
-  await page.getByTestId("nav-board").click();
+  await nav(page, "nav-board");
   const field = await see(page, "board-line");
   const offered = await field.locator("option").evaluateAll((os) => os.map((o) => o.value));
   if (offered.includes(line)) {
@@ -495,7 +512,7 @@ export const kUuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 // Logs a call on the new-call screen as the duty worker does; resolves with
 // the call's id once its own screen shows it.
 export async function receiveCall(page, { callerKind, citizen = "", relation = "", reason = "", channel }) {
-  await page.getByTestId("nav-new-call").click();
+  await nav(page, "nav-new-call");
   await see(page, "call-submit");
   await setField(page, "call-line", kLine);
   await setField(page, "call-caller-kind", callerKind);

@@ -8,6 +8,7 @@ import {
   kLine,
   kPurpose,
   launchBrowser,
+  nav,
   newPage,
   see,
   setField,
@@ -92,7 +93,7 @@ test("a team worker may not read the trail: the review shows vagtd's reason", as
   assert.match(server.message, /read-trail/);
   const page = await newPage(browser);
   await signIn(page, env.vagtd.consoleUrl, env.tokens.anna);
-  await page.getByTestId("nav-review").click();
+  await nav(page, "nav-review");
   await setFieldIfPresent(page, "review-citizen-id", "citizen-7f3a");
   await setFieldIfPresent(page, "review-purpose", kPurpose.crisisReview);
   await page.getByTestId("review-show").click();
@@ -111,10 +112,10 @@ test("a call on a line nobody registered: the new call shows vagtd's reason", as
   const page = await newPage(browser);
   await signIn(page, env.vagtd.consoleUrl, env.tokens.anna);
   // The line typed in on the board, with a typo, as a tired worker would.
-  await page.getByTestId("nav-board").click();
+  await nav(page, "nav-board");
   await page.getByTestId("board-line-other").fill("ishoj-boss");
   await page.getByTestId("board-line-use").click();
-  await page.getByTestId("nav-new-call").click();
+  await nav(page, "nav-new-call");
   await setField(page, "call-line", "ishoj-boss");
   await setField(page, "call-caller-kind", "4");
   await page.getByTestId("call-submit").click();
