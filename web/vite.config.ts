@@ -3,6 +3,10 @@
 // started with --http_listen=127.0.0.1:8080 (or $VAGT_HTTP).
 import { defineConfig } from "vite";
 
+// Node's process, without @types/node in the browser code's type check
+// (tsconfig's types are the browser's).
+declare const process: { env: Record<string, string | undefined> };
+
 const api = process.env.VAGT_HTTP ?? "http://127.0.0.1:8080";
 
 export default defineConfig({

@@ -32,7 +32,12 @@ function ConnectionStatus() {
       ? `${t.connection.refused}: ${error.rawMessage}`
       : t.connection[status];
   return (
-    <p class={`connection connection-${state}`} data-testid="connection-status" data-state={state} aria-live="polite">
+    <p
+      class={`connection connection-${state}`}
+      data-testid="connection-status"
+      data-state={state}
+      aria-live="polite"
+    >
       <span class="dot" aria-hidden="true" />
       {text}
     </p>
@@ -131,7 +136,9 @@ export function App() {
   const { clear } = useNotice();
   const routeKey = JSON.stringify(route);
   useEffect(() => clear(), [routeKey]); // a new screen starts without a notice
-  const title = me ? t.nav[route.screen === "login" ? "board" : route.screen] : t.login.title;
+  const title = me
+    ? t.nav[route.screen === "login" ? "board" : route.screen]
+    : t.login.title;
   useEffect(() => {
     document.title = `${title} – ${t.app.name}`;
   }, [title, t]);

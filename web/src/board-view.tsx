@@ -57,7 +57,9 @@ function HandoverNoteView({ note }: { note: HandoverNote | undefined }) {
           ))}
         </ul>
       )}
-      {note.itemsWithheld > 0 && <p class="hint">{t.board.withheld(note.itemsWithheld)}</p>}
+      {note.itemsWithheld > 0 && (
+        <p class="hint">{t.board.withheld(note.itemsWithheld)}</p>
+      )}
       <p class="hint">{t.board.handoverTextHint}</p>
     </div>
   );
@@ -69,11 +71,15 @@ export function BoardView({ board, now }: { board: Board; now: Date }) {
     <div class="board">
       <section class="card" aria-labelledby="board-holder-title">
         <h2 id="board-holder-title">{t.board.holderTitle}</h2>
-        <p data-testid="board-holder" class={board.nobodyResponsible ? "warn" : undefined}>
+        <p
+          data-testid="board-holder"
+          class={board.nobodyResponsible ? "warn" : undefined}
+        >
           <strong>{t.lineState[board.state]}</strong>
           {board.holder?.id && (
             <>
-              : <PartyName party={board.holder} /> {t.board.since} <When ts={board.holderSince} now={now} />
+              : <PartyName party={board.holder} /> {t.board.since}{" "}
+              <When ts={board.holderSince} now={now} />
             </>
           )}
         </p>
@@ -84,19 +90,27 @@ export function BoardView({ board, now }: { board: Board; now: Date }) {
         )}
         <p data-testid="board-planned">
           {t.board.planned}:{" "}
-          {board.planned?.duty ? <PartyName party={board.planned.duty} /> : t.board.noRoster}
+          {board.planned?.duty ? (
+            <PartyName party={board.planned.duty} />
+          ) : (
+            t.board.noRoster
+          )}
           {board.planned?.backup && (
             <>
               , {t.board.backup}: <PartyName party={board.planned.backup} />
             </>
           )}
-          {board.planned?.holderDiffers && <strong class="warn"> – {t.board.holderDiffers}</strong>}
+          {board.planned?.holderDiffers && (
+            <strong class="warn"> – {t.board.holderDiffers}</strong>
+          )}
         </p>
         {board.pendingHandover && (
           <p>
-            {t.board.pendingHandover}: <PartyName party={board.pendingHandover.holder} /> →{" "}
-            <PartyName party={board.pendingHandover.offeredTo} />
-            {board.pendingHandover.overdue && <strong class="warn"> – {t.board.overdue}</strong>}
+            {t.board.pendingHandover}: <PartyName party={board.pendingHandover.holder} />{" "}
+            → <PartyName party={board.pendingHandover.offeredTo} />
+            {board.pendingHandover.overdue && (
+              <strong class="warn"> – {t.board.overdue}</strong>
+            )}
           </p>
         )}
         <p class="hint">
@@ -153,9 +167,14 @@ export function BoardView({ board, now }: { board: Board; now: Date }) {
         </h2>
         <ul data-testid="board-escalations" class="items">
           {board.runningEscalations.map((e) => (
-            <li key={e.escalationId} data-testid="escalation" data-escalation-id={e.escalationId}>
-              <strong>{t.escalationLevel[e.level]}</strong> → <PartyName party={e.target} /> ·{" "}
-              {t.urgency[e.urgency]} · <Countdown esc={e} now={now} />{" "}
+            <li
+              key={e.escalationId}
+              data-testid="escalation"
+              data-escalation-id={e.escalationId}
+            >
+              <strong>{t.escalationLevel[e.level]}</strong> →{" "}
+              <PartyName party={e.target} /> · {t.urgency[e.urgency]} ·{" "}
+              <Countdown esc={e} now={now} />{" "}
               <a href={paths.call(e.callId)}>{t.board.toCall}</a>
             </li>
           ))}

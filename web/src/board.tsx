@@ -14,7 +14,8 @@ import { preference, setPreference } from "./session";
 // idle: no line chosen; connecting: first attempt; live: receiving;
 // lost: the stream failed, reconnecting; restored: live again after a loss;
 // refused: the server refused the watch (its reason in `error`).
-export type StreamStatus = "idle" | "connecting" | "live" | "lost" | "restored" | "refused";
+export type StreamStatus =
+  "idle" | "connecting" | "live" | "lost" | "restored" | "refused";
 
 interface BoardState {
   lineId: string;
@@ -37,9 +38,11 @@ const kFinal = new Set([
   Code.FailedPrecondition,
 ]);
 
+// 0.5 s, doubling up to 5 s, less a little jitter so that many tabs do not
+// come back in step.
 function backoffMs(attempt: number): number {
-  const base = Math.min(15000, 500 * 2 ** attempt);
-  return base / 2 + Math.random() * (base / 2);
+  const base = Math.min(5000, 500 * 2 ** attempt);
+  return base * (0.8 + Math.random() * 0.2);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -68,11 +71,13 @@ export function BoardProvider(props: { signedIn: boolean; children: ComponentChi
     }
     const abort = new AbortController();
     const { signal } = abort;
+    // A function, not the property: the loop's awaits change it.
+    const stopped = () => signal.aborted;
     void (async () => {
       let attempt = 0;
       let everLost = false;
       setStatus("connecting");
-      while (!signal.aborted) {
+      while (!stopped()) {
         try {
           for await (const b of clients.onCall.watchBoard({ lineId }, { signal })) {
             attempt = 0;
@@ -81,9 +86,8 @@ export function BoardProvider(props: { signedIn: boolean; children: ComponentChi
             setStatus(everLost ? "restored" : "live");
           }
         } catch (e) {
-          if (signal.aborted) return;
+          if (stopped()) return;
           const err = ConnectError.from(e);
-          if (err.code === Code.Canceled && signal.aborted) return;
           setError(err);
           if (kFinal.has(err.code)) {
             setStatus("refused");
@@ -92,11 +96,11 @@ export function BoardProvider(props: { signedIn: boolean; children: ComponentChi
           if (err.code === Code.NotFound) {
             setBoard(undefined);
             setStatus("refused");
-            await sleep(Math.min(10000, backoffMs(attempt++)), signal);
+            await sleep(backoffMs(attempt++), signal);
             continue;
           }
         }
-        if (signal.aborted) return;
+        if (stopped()) return;
         // The stream ended or broke: say so, then try again.
         everLost = true;
         setStatus("lost");

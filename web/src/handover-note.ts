@@ -9,11 +9,16 @@
 // The service sets each cited item's citizen from its call or escalation,
 // and decides what the recipient may see.
 import { create } from "@bufbuild/protobuf";
-import { HandoverItemKind, HandoverItemSchema, type HandoverItem } from "./gen/vagt/v1/events_pb";
+import {
+  HandoverItemKind,
+  HandoverItemSchema,
+  type HandoverItem,
+} from "./gen/vagt/v1/events_pb";
 import type { Board } from "./gen/vagt/v1/oncall_pb";
 import type { Messages } from "./i18n";
 
-const kLine = /^(opkald|call|eskalering|escalation|borger|citizen)\s+(\S+)\s*(?:[–-]\s*(.*))?$/i;
+const kLine =
+  /^(opkald|call|eskalering|escalation|borger|citizen)\s+(\S+)\s*(?:[–-]\s*(.*))?$/i;
 
 export function parseNote(note: string): HandoverItem[] {
   const items: HandoverItem[] = [];
@@ -53,7 +58,10 @@ export function prefillNote(board: Board | undefined, t: Messages): string {
   if (!board) return "";
   const lines: string[] = [];
   for (const c of board.openCalls) {
-    const about = [c.citizenRef, c.latestRisk ? `${t.board.risk} ${t.risk[c.latestRisk]}` : ""]
+    const about = [
+      c.citizenRef,
+      c.latestRisk ? `${t.board.risk} ${t.risk[c.latestRisk]}` : "",
+    ]
       .filter(Boolean)
       .join(", ");
     lines.push(`${t.handover.wordCall} ${c.callId} – ${about}`);

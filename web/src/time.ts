@@ -10,11 +10,18 @@ type Locale = "da-DK" | "en-GB";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+function formatter(
+  locale: Locale,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
   const key = locale + JSON.stringify(options);
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, { timeZone: kZone, hourCycle: "h23", ...options });
+    f = new Intl.DateTimeFormat(locale, {
+      timeZone: kZone,
+      hourCycle: "h23",
+      ...options,
+    });
     formatters.set(key, f);
   }
   return f;
@@ -45,13 +52,17 @@ export function formatTime(d: Date, locale: Locale): string {
 
 // "man. 24. nov." / "Mon 24 Nov".
 export function formatDay(d: Date, locale: Locale): string {
-  return formatter(locale, { weekday: "short", day: "numeric", month: "short" }).format(d);
+  return formatter(locale, { weekday: "short", day: "numeric", month: "short" }).format(
+    d,
+  );
 }
 
 // The time alone when `d` is on the same Copenhagen day as `now`, else date
 // and time.
 export function formatWhen(d: Date, locale: Locale, now = new Date()): string {
-  return localDate(d) === localDate(now) ? formatTime(d, locale) : formatDateTime(d, locale);
+  return localDate(d) === localDate(now)
+    ? formatTime(d, locale)
+    : formatDateTime(d, locale);
 }
 
 function zoneParts(d: Date): Record<string, number> {
@@ -71,7 +82,14 @@ function zoneParts(d: Date): Record<string, number> {
 // Milliseconds Copenhagen is ahead of UTC at instant `utcMs`.
 function zoneOffsetMs(utcMs: number): number {
   const p = zoneParts(new Date(utcMs));
-  const wall = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day, p.hour, p.minute, p.second);
+  const wall = Date.UTC(
+    p.year ?? 0,
+    (p.month ?? 1) - 1,
+    p.day,
+    p.hour,
+    p.minute,
+    p.second,
+  );
   return wall - Math.floor(utcMs / 1000) * 1000;
 }
 
@@ -138,5 +156,7 @@ export function formatClockDuration(seconds: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${String(h)}:${String(m).padStart(2, "0")}:${sec}` : `${String(m)}:${sec}`;
+  return h > 0
+    ? `${String(h)}:${String(m).padStart(2, "0")}:${sec}`
+    : `${String(m)}:${sec}`;
 }

@@ -37,3 +37,13 @@ export function PartyName({ party }: { party: Party | undefined }) {
 export function blobUrl(content: BlobPart, type: string): string {
   return URL.createObjectURL(new Blob([content], { type }));
 }
+
+// The enum value a select's option stands for (options carry the numbers
+// of the proto enums); `fallback` for anything else.
+export function optionOf<E extends number>(
+  options: readonly E[],
+  raw: string,
+  fallback: E,
+): E {
+  return options.find((o) => String(o) === raw) ?? fallback;
+}

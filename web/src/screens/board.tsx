@@ -72,7 +72,9 @@ export function BoardScreen() {
           {t.board.noBoard}: {error.rawMessage}
         </p>
       )}
-      {status === "refused" && error?.code !== Code.NotFound && <ErrorAlert error={error} />}
+      {status === "refused" && error?.code !== Code.NotFound && (
+        <ErrorAlert error={error} />
+      )}
       {board ? (
         <BoardView board={board} now={now} />
       ) : (

@@ -15,7 +15,7 @@ import { useI18n } from "../i18n";
 import { useDone } from "../notice";
 import { partyFromId } from "../parties";
 import { addDays, instantFromInput, localDate, toTimestamp } from "../time";
-import { ErrorAlert } from "../ui";
+import { ErrorAlert, optionOf } from "../ui";
 import { rememberClosed } from "./call-state";
 
 export const escalationLevels = [
@@ -82,7 +82,9 @@ export function EscalateForm({ callId }: { callId: string }) {
             id="escalate-urgency"
             data-testid="escalate-urgency"
             value={String(urgency)}
-            onChange={(e) => setUrgency(Number(e.currentTarget.value) as EscalationUrgency)}
+            onChange={(e) =>
+              setUrgency(optionOf(urgencies, e.currentTarget.value, urgency))
+            }
           >
             {urgencies.map((u) => (
               <option key={u} value={String(u)}>
@@ -97,9 +99,19 @@ export function EscalateForm({ callId }: { callId: string }) {
             id="escalate-level"
             data-testid="escalate-level"
             value={String(level)}
-            onChange={(e) => setLevel(Number(e.currentTarget.value) as EscalationLevel)}
+            onChange={(e) =>
+              setLevel(
+                optionOf(
+                  escalationLevels,
+                  e.currentTarget.value,
+                  EscalationLevel.UNSPECIFIED,
+                ),
+              )
+            }
           >
-            <option value={String(EscalationLevel.UNSPECIFIED)}>{t.escalate.byPolicy}</option>
+            <option value={String(EscalationLevel.UNSPECIFIED)}>
+              {t.escalate.byPolicy}
+            </option>
             {escalationLevels.map((l) => (
               <option key={l} value={String(l)}>
                 {t.escalationLevel[l]}
@@ -179,7 +191,9 @@ export function CloseCallForm(props: {
             id="close-outcome"
             data-testid="close-outcome"
             value={String(outcome)}
-            onChange={(e) => setOutcome(Number(e.currentTarget.value) as CallOutcome)}
+            onChange={(e) =>
+              setOutcome(optionOf(outcomes, e.currentTarget.value, outcome))
+            }
           >
             {outcomes.map((o) => (
               <option key={o} value={String(o)}>

@@ -5,7 +5,7 @@ import { RiskLevel } from "../gen/vagt/v1/events_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
 import { useDone } from "../notice";
-import { ErrorAlert } from "../ui";
+import { ErrorAlert, optionOf } from "../ui";
 
 const levels = [
   RiskLevel.NONE,
@@ -38,7 +38,7 @@ export function RiskForm({ callId }: { callId: string }) {
             id="call-risk"
             data-testid="call-risk"
             value={String(level)}
-            onChange={(e) => setLevel(Number(e.currentTarget.value) as RiskLevel)}
+            onChange={(e) => setLevel(optionOf(levels, e.currentTarget.value, level))}
           >
             {levels.map((l) => (
               <option key={l} value={String(l)}>

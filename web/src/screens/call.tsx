@@ -86,7 +86,11 @@ export function CallScreen({ callId }: { callId: string }) {
       </div>
       <div class="call-grid">
         <RiskForm callId={callId} />
-        <CrisisPlanPanel callId={callId} citizenRef={citizenRef} callOpen={status !== "closed"} />
+        <CrisisPlanPanel
+          callId={callId}
+          citizenRef={citizenRef}
+          callOpen={status !== "closed"}
+        />
         <NoteForm callId={callId} />
         <EscalateForm callId={callId} />
         <CloseCallForm

@@ -20,7 +20,7 @@ import { LineChooser } from "../line-chooser";
 import { useDone } from "../notice";
 import { partyFromId } from "../parties";
 import { paths } from "../router";
-import { ErrorAlert, PartyName, When } from "../ui";
+import { ErrorAlert, optionOf, PartyName, When } from "../ui";
 import { escalationLevels } from "./call-escalate-close";
 
 const declineReasons = [
@@ -48,10 +48,20 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
   const [cancelReason, setCancelReason] = useState("");
 
   const ack = useCommand((requestId) =>
-    clients.escalations.acknowledge({ requestId, escalationId: id, level: esc.level, onBehalfOf: behalf }),
+    clients.escalations.acknowledge({
+      requestId,
+      escalationId: id,
+      level: esc.level,
+      onBehalfOf: behalf,
+    }),
   );
   const accept = useCommand((requestId) =>
-    clients.escalations.accept({ requestId, escalationId: id, level: esc.level, onBehalfOf: behalf }),
+    clients.escalations.accept({
+      requestId,
+      escalationId: id,
+      level: esc.level,
+      onBehalfOf: behalf,
+    }),
   );
   const decline = useCommand((requestId) =>
     clients.escalations.decline({
@@ -66,10 +76,18 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
     }),
   );
   const resolve = useCommand((requestId) =>
-    clients.escalations.resolve({ requestId, escalationId: id, details: { outcome: outcome.trim() } }),
+    clients.escalations.resolve({
+      requestId,
+      escalationId: id,
+      details: { outcome: outcome.trim() },
+    }),
   );
   const cancel = useCommand((requestId) =>
-    clients.escalations.cancel({ requestId, escalationId: id, details: { reason: cancelReason.trim() } }),
+    clients.escalations.cancel({
+      requestId,
+      escalationId: id,
+      details: { reason: cancelReason.trim() },
+    }),
   );
   useDone(ack.result, t.escalations.acknowledged);
   useDone(accept.result, t.escalations.accepted);
@@ -80,7 +98,8 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
   const awaiting = esc.status === EscalationStatus.AWAITING_ACK;
   const answered = esc.status === EscalationStatus.ACKNOWLEDGED;
   const accepted = esc.status === EscalationStatus.ACCEPTED;
-  const error = ack.error ?? accept.error ?? decline.error ?? resolve.error ?? cancel.error;
+  const error =
+    ack.error ?? accept.error ?? decline.error ?? resolve.error ?? cancel.error;
   const f = (name: string) => `esc-${name}-${id}`;
 
   return (
@@ -89,11 +108,13 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
         {t.escalationLevel[esc.level]} → <PartyName party={esc.target} />
       </h2>
       <p>
-        {t.escalationStatus[esc.status]} · {t.urgency[esc.urgency]} · <Countdown esc={esc} now={now} />
+        {t.escalationStatus[esc.status]} · {t.urgency[esc.urgency]} ·{" "}
+        <Countdown esc={esc} now={now} />
       </p>
       <p class="hint">
         {t.escalations.raised} <When ts={esc.raisedAt} now={now} />
-        {esc.citizenRef && ` · ${esc.citizenRef}`} · <a href={paths.call(esc.callId)}>{t.board.toCall}</a>
+        {esc.citizenRef && ` · ${esc.citizenRef}`} ·{" "}
+        <a href={paths.call(esc.callId)}>{t.board.toCall}</a>
       </p>
       {me?.partyId.startsWith("worker:") && esc.target?.id !== myself && (
         <div class="field checkbox">
@@ -108,7 +129,12 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
         </div>
       )}
       <div class="actions">
-        <button type="button" data-testid="esc-acknowledge" disabled={!awaiting || ack.busy} onClick={() => void ack.run()}>
+        <button
+          type="button"
+          data-testid="esc-acknowledge"
+          disabled={!awaiting || ack.busy}
+          onClick={() => void ack.run()}
+        >
           {t.escalations.acknowledge}
         </button>
         <button
@@ -128,7 +154,9 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
             id={f("reason")}
             data-testid="esc-decline-reason"
             value={String(reason)}
-            onChange={(e) => setReason(Number(e.currentTarget.value) as EscalationDeclineReason)}
+            onChange={(e) =>
+              setReason(optionOf(declineReasons, e.currentTarget.value, reason))
+            }
           >
             {declineReasons.map((r) => (
               <option key={r} value={String(r)}>
@@ -139,7 +167,12 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
         </div>
         <div class="field">
           <label for={f("text")}>{t.escalations.declineText}</label>
-          <input id={f("text")} data-testid="esc-decline-text" value={explanation} onInput={(e) => setExplanation(e.currentTarget.value)} />
+          <input
+            id={f("text")}
+            data-testid="esc-decline-text"
+            value={explanation}
+            onInput={(e) => setExplanation(e.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for={f("next-level")}>{t.escalations.nextLevel}</label>
@@ -147,7 +180,9 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
             id={f("next-level")}
             data-testid="esc-next-level"
             value={String(nextLevel)}
-            onChange={(e) => setNextLevel(Number(e.currentTarget.value) as EscalationLevel)}
+            onChange={(e) =>
+              setNextLevel(optionOf(escalationLevels, e.currentTarget.value, nextLevel))
+            }
           >
             {escalationLevels.map((l) => (
               <option key={l} value={String(l)}>
@@ -179,7 +214,12 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
         <legend>{t.escalations.resolveTitle}</legend>
         <div class="field">
           <label for={f("outcome")}>{t.escalations.outcome}</label>
-          <input id={f("outcome")} data-testid="esc-resolve-outcome" value={outcome} onInput={(e) => setOutcome(e.currentTarget.value)} />
+          <input
+            id={f("outcome")}
+            data-testid="esc-resolve-outcome"
+            value={outcome}
+            onInput={(e) => setOutcome(e.currentTarget.value)}
+          />
         </div>
         <button
           type="button"
@@ -195,9 +235,19 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
           <legend>{t.escalations.cancelTitle}</legend>
           <div class="field">
             <label for={f("cancel")}>{t.escalations.cancelReason}</label>
-            <input id={f("cancel")} data-testid="esc-cancel-reason" value={cancelReason} onInput={(e) => setCancelReason(e.currentTarget.value)} />
+            <input
+              id={f("cancel")}
+              data-testid="esc-cancel-reason"
+              value={cancelReason}
+              onInput={(e) => setCancelReason(e.currentTarget.value)}
+            />
           </div>
-          <button type="button" data-testid="esc-cancel" disabled={cancel.busy} onClick={() => void cancel.run()}>
+          <button
+            type="button"
+            data-testid="esc-cancel"
+            disabled={cancel.busy}
+            onClick={() => void cancel.run()}
+          >
             {t.escalations.cancel}
           </button>
         </fieldset>

@@ -7,7 +7,7 @@ import type { PendingHandover } from "../gen/vagt/v1/oncall_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
 import { useDone } from "../notice";
-import { ErrorAlert, PartyName, When } from "../ui";
+import { ErrorAlert, optionOf, PartyName, When } from "../ui";
 
 const handoverDeclineReasons = [
   LineHandoverDeclineReason.NOT_ON_DUTY,
@@ -16,7 +16,13 @@ const handoverDeclineReasons = [
   LineHandoverDeclineReason.OTHER,
 ];
 
-export function HandoverOffered({ lineId, offer }: { lineId: string; offer: PendingHandover }) {
+export function HandoverOffered({
+  lineId,
+  offer,
+}: {
+  lineId: string;
+  offer: PendingHandover;
+}) {
   const { t } = useI18n();
   const handoverId = offer.handoverId;
   const [reason, setReason] = useState(LineHandoverDeclineReason.UNAVAILABLE);
@@ -36,7 +42,11 @@ export function HandoverOffered({ lineId, offer }: { lineId: string; offer: Pend
   useDone(accept.result, t.handover.accepted);
   useDone(decline.result, t.handover.declined);
   return (
-    <section class="card offer" data-testid="handover-offered" aria-labelledby="offered-title">
+    <section
+      class="card offer"
+      data-testid="handover-offered"
+      aria-labelledby="offered-title"
+    >
       <h2 id="offered-title">{t.handover.offeredToMe}</h2>
       <p>
         <PartyName party={offer.holder} />, <When ts={offer.offeredAt} />
@@ -55,9 +65,16 @@ export function HandoverOffered({ lineId, offer }: { lineId: string; offer: Pend
           </li>
         ))}
       </ul>
-      {offer.itemsWithheld > 0 && <p class="hint">{t.board.withheld(offer.itemsWithheld)}</p>}
+      {offer.itemsWithheld > 0 && (
+        <p class="hint">{t.board.withheld(offer.itemsWithheld)}</p>
+      )}
       <div class="actions">
-        <button type="button" data-testid="handover-accept" disabled={accept.busy} onClick={() => void accept.run()}>
+        <button
+          type="button"
+          data-testid="handover-accept"
+          disabled={accept.busy}
+          onClick={() => void accept.run()}
+        >
           {t.handover.accept}
         </button>
       </div>
@@ -67,7 +84,9 @@ export function HandoverOffered({ lineId, offer }: { lineId: string; offer: Pend
           id="handover-decline-reason"
           data-testid="handover-decline-reason"
           value={String(reason)}
-          onChange={(e) => setReason(Number(e.currentTarget.value) as LineHandoverDeclineReason)}
+          onChange={(e) =>
+            setReason(optionOf(handoverDeclineReasons, e.currentTarget.value, reason))
+          }
         >
           {handoverDeclineReasons.map((r) => (
             <option key={r} value={String(r)}>
@@ -85,7 +104,12 @@ export function HandoverOffered({ lineId, offer }: { lineId: string; offer: Pend
           onInput={(e) => setExplanation(e.currentTarget.value)}
         />
       </div>
-      <button type="button" data-testid="handover-decline" disabled={decline.busy} onClick={() => void decline.run()}>
+      <button
+        type="button"
+        data-testid="handover-decline"
+        disabled={decline.busy}
+        onClick={() => void decline.run()}
+      >
         {t.handover.decline}
       </button>
       <ErrorAlert error={accept.error ?? decline.error} />

@@ -43,7 +43,11 @@ export function HandoverScreen() {
   });
   const pending = board?.pendingHandover;
   const withdraw = useCommand((requestId) =>
-    clients.lines.withdrawHandover({ requestId, lineId, handoverId: pending?.handoverId ?? "" }),
+    clients.lines.withdrawHandover({
+      requestId,
+      lineId,
+      handoverId: pending?.handoverId ?? "",
+    }),
   );
   const takeBack = useCommand((requestId) =>
     clients.lines.takeBack({ requestId, lineId, items: parseNote(note) }),
@@ -52,9 +56,11 @@ export function HandoverScreen() {
   useDone(withdraw.result, t.handover.withdrawn);
   useDone(takeBack.result, t.handover.takenBack);
 
-  const candidates = [board?.planned?.duty?.id, board?.planned?.backup?.id]
-    .filter((x): x is string => !!x && x !== me?.partyId);
-  const offeredToMe = pending && pending.offeredTo?.id === me?.partyId ? pending : undefined;
+  const candidates = [board?.planned?.duty?.id, board?.planned?.backup?.id].filter(
+    (x): x is string => !!x && x !== me?.partyId,
+  );
+  const offeredToMe =
+    pending && pending.offeredTo?.id === me?.partyId ? pending : undefined;
   const iHold = board?.holder?.id === me?.partyId;
 
   return (
@@ -66,7 +72,12 @@ export function HandoverScreen() {
         <div class="card">
           <p>{t.handover.pendingMine(pending.offeredTo?.id ?? "")}</p>
           <ErrorAlert error={withdraw.error} />
-          <button type="button" data-testid="handover-withdraw" disabled={withdraw.busy} onClick={() => void withdraw.run()}>
+          <button
+            type="button"
+            data-testid="handover-withdraw"
+            disabled={withdraw.busy}
+            onClick={() => void withdraw.run()}
+          >
             {t.handover.withdraw}
           </button>
         </div>
@@ -141,7 +152,12 @@ export function HandoverScreen() {
           <h2 id="takeback-title">{t.handover.takeBackTitle}</h2>
           <p class="hint">{t.handover.takeBackHint}</p>
           <ErrorAlert error={takeBack.error} />
-          <button type="button" data-testid="take-back" disabled={takeBack.busy} onClick={() => void takeBack.run()}>
+          <button
+            type="button"
+            data-testid="take-back"
+            disabled={takeBack.busy}
+            onClick={() => void takeBack.run()}
+          >
             {t.handover.takeBack}
           </button>
         </section>

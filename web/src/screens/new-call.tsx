@@ -9,7 +9,7 @@ import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
 import { useLines } from "../lines";
 import { navigate, paths } from "../router";
-import { ErrorAlert } from "../ui";
+import { ErrorAlert, optionOf } from "../ui";
 import { rememberOpened } from "./call-state";
 
 const callerKinds = [
@@ -27,6 +27,13 @@ const channels = [
   ContactChannel.VIDEO,
   ContactChannel.IN_PERSON,
 ];
+
+// Enter sends the call from a select too, as it does from a text field.
+function submitOnEnter(e: KeyboardEvent) {
+  if (e.key !== "Enter" || !(e.currentTarget instanceof HTMLSelectElement)) return;
+  e.preventDefault();
+  e.currentTarget.form?.requestSubmit();
+}
 
 export function NewCallScreen() {
   const { t } = useI18n();
@@ -62,17 +69,7 @@ export function NewCallScreen() {
   return (
     <section aria-labelledby="new-call-title">
       <h1 id="new-call-title">{t.newCall.title}</h1>
-      <form
-        class="form-grid"
-        onSubmit={(e) => void submit(e)}
-        onKeyDown={(e) => {
-          // Enter sends the call from a select too, as from a text field.
-          if (e.key === "Enter" && e.target instanceof HTMLSelectElement) {
-            e.preventDefault();
-            e.currentTarget.requestSubmit();
-          }
-        }}
-      >
+      <form class="form-grid" onSubmit={(e) => void submit(e)}>
         <div class="field">
           <label for="call-line">{t.newCall.line}</label>
           <select
@@ -80,6 +77,7 @@ export function NewCallScreen() {
             data-testid="call-line"
             value={lineId}
             required
+            onKeyDown={submitOnEnter}
             onChange={(e) => setLineId(e.currentTarget.value)}
           >
             {[...new Set([lineId, ...lines])].filter(Boolean).map((l) => (
@@ -95,7 +93,10 @@ export function NewCallScreen() {
             id="call-caller-kind"
             data-testid="call-caller-kind"
             value={String(callerKind)}
-            onChange={(e) => setCallerKind(Number(e.currentTarget.value) as CallerKind)}
+            onKeyDown={submitOnEnter}
+            onChange={(e) =>
+              setCallerKind(optionOf(callerKinds, e.currentTarget.value, callerKind))
+            }
           >
             {callerKinds.map((k) => (
               <option key={k} value={String(k)}>
@@ -151,7 +152,10 @@ export function NewCallScreen() {
             id="call-channel"
             data-testid="call-channel"
             value={String(channel)}
-            onChange={(e) => setChannel(Number(e.currentTarget.value) as ContactChannel)}
+            onKeyDown={submitOnEnter}
+            onChange={(e) =>
+              setChannel(optionOf(channels, e.currentTarget.value, channel))
+            }
           >
             {channels.map((c) => (
               <option key={c} value={String(c)}>
