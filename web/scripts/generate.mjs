@@ -19,11 +19,7 @@ const wellKnown = process.env.PROTOC_INCLUDE ?? "/usr/include";
 const plugin = join(web, "node_modules", ".bin", "protoc-gen-es");
 
 for (const [what, path, hint] of [
-  [
-    "protoc",
-    protoc,
-    "apt-get install -y protobuf-compiler libprotobuf-dev",
-  ],
+  ["protoc", protoc, "apt-get install -y protobuf-compiler libprotobuf-dev"],
   [
     "google/protobuf/timestamp.proto",
     join(wellKnown, "google", "protobuf", "timestamp.proto"),

@@ -3,6 +3,7 @@
 import { ConnectError } from "@connectrpc/connect";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { newRequestId } from "./ids";
+import { useNotice } from "./notice";
 
 export interface CommandState<R> {
   busy: boolean;
@@ -12,13 +13,18 @@ export interface CommandState<R> {
 
 // Sends a command. The request id stays the same across attempts until one
 // succeeds (a retry after a lost answer is then answered with the first
-// result, never recorded twice), and is new for the next command.
+// result, never recorded twice), and is new for the next command. When it
+// succeeds, `done` (if given) is said in the screen's notice, even if the
+// component that sent it is gone by then (an answered offer leaves the
+// board before its answer arrives).
 //
-//   const take = useCommand((requestId) => clients.lines.takeLine({ requestId, ... }));
+//   const take = useCommand((requestId) => clients.lines.takeLine({ requestId, ... }), t.board.taken);
 //   <form onSubmit={(e) => { e.preventDefault(); void take.run(); }}>
 export function useCommand<A extends unknown[], R>(
   send: (requestId: string, ...args: A) => Promise<R>,
+  done?: string,
 ): CommandState<R> & { run: (...args: A) => Promise<R | undefined>; clear: () => void } {
+  const { notify } = useNotice();
   const requestId = useRef(newRequestId());
   const [state, setState] = useState<CommandState<R>>({
     busy: false,
@@ -31,6 +37,7 @@ export function useCommand<A extends unknown[], R>(
       const result = await send(requestId.current, ...args);
       requestId.current = newRequestId();
       setState({ busy: false, error: undefined, result });
+      if (done) notify(done);
       return result;
     } catch (e) {
       setState({ busy: false, error: ConnectError.from(e), result: undefined });

@@ -2,7 +2,7 @@
 // the last command that went through says so here, so a screen never shows
 // two. It is cleared when the screen changes.
 import { createContext, type ComponentChildren } from "preact";
-import { useContext, useEffect, useMemo, useState } from "preact/hooks";
+import { useContext, useMemo, useState } from "preact/hooks";
 
 interface Notice {
   text: string;
@@ -25,15 +25,6 @@ export function useNotice(): Notice {
   const v = useContext(NoticeContext);
   if (!v) throw new Error("useNotice outside NoticeProvider");
   return v;
-}
-
-// Says `text` in the notice each time `result` becomes a new answer.
-export function useDone(result: unknown, text: string): void {
-  const { notify } = useNotice();
-  useEffect(() => {
-    if (result !== undefined) notify(text);
-    // Only a new answer says it again (not a language switch).
-  }, [result]);
 }
 
 export function DoneNotice() {

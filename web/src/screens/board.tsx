@@ -11,7 +11,6 @@ import { useCommand, useNow } from "../hooks";
 import { useI18n } from "../i18n";
 import { LineChooser } from "../line-chooser";
 import { useLines } from "../lines";
-import { useDone } from "../notice";
 import { ErrorAlert } from "../ui";
 
 export function BoardScreen() {
@@ -26,17 +25,17 @@ export function BoardScreen() {
   }, [lineId, lines, setLineId]);
 
   const uncovered = !board || board.state === LineState.UNCOVERED;
-  const take = useCommand((requestId) =>
-    clients.lines.takeLine({
-      requestId,
-      lineId,
-      reason: uncovered
-        ? LineCoverageTakeReason.LINE_OPENED
-        : LineCoverageTakeReason.HOLDER_UNREACHABLE,
-    }),
+  const take = useCommand(
+    (requestId) =>
+      clients.lines.takeLine({
+        requestId,
+        lineId,
+        reason: uncovered
+          ? LineCoverageTakeReason.LINE_OPENED
+          : LineCoverageTakeReason.HOLDER_UNREACHABLE,
+      }),
+    t.board.taken,
   );
-
-  useDone(take.result, t.board.taken);
 
   return (
     <section aria-labelledby="board-title">

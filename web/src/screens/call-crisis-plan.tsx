@@ -8,7 +8,6 @@ import { AccessPurpose, CrisisPlanLookupResult } from "../gen/vagt/v1/events_pb"
 import type { GetCrisisPlanResponse } from "../gen/vagt/v1/citizens_pb";
 import { useCommand, useQuery } from "../hooks";
 import { useI18n } from "../i18n";
-import { useDone } from "../notice";
 import { ErrorAlert, When } from "../ui";
 
 function List({ title, items }: { title: string; items: string[] }) {
@@ -112,16 +111,17 @@ export function CrisisPlanPanel(props: {
       access: { purpose: AccessPurpose.ONGOING_CALL, reason: purpose.trim() },
     }),
   );
-  const record = useCommand((requestId, r: GetCrisisPlanResponse) =>
-    clients.calls.recordCrisisPlanConsulted({
-      requestId,
-      callId: props.callId,
-      result: r.result,
-      crisisPlanRevision: r.revision,
-      crisisPlanEventId: r.eventId,
-    }),
+  const record = useCommand(
+    (requestId, r: GetCrisisPlanResponse) =>
+      clients.calls.recordCrisisPlanConsulted({
+        requestId,
+        callId: props.callId,
+        result: r.result,
+        crisisPlanRevision: r.revision,
+        crisisPlanEventId: r.eventId,
+      }),
+    t.crisisPlan.recorded,
   );
-  useDone(record.result, t.crisisPlan.recorded);
 
   return (
     <section class="card" aria-labelledby="plan-title">

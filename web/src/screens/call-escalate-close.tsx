@@ -12,7 +12,6 @@ import {
 } from "../gen/vagt/v1/events_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
-import { useDone } from "../notice";
 import { partyFromId } from "../parties";
 import { addDays, instantFromInput, localDate, toTimestamp } from "../time";
 import { ErrorAlert, optionOf } from "../ui";
@@ -45,18 +44,19 @@ export function EscalateForm({ callId }: { callId: string }) {
   const [urgency, setUrgency] = useState(EscalationUrgency.URGENT);
   const [level, setLevel] = useState(EscalationLevel.UNSPECIFIED);
   const [target, setTarget] = useState("");
-  const raise = useCommand((requestId) =>
-    clients.escalations.raiseEscalation({
-      requestId,
-      callId,
-      urgency,
-      // Unset level and target: the line's policy chooses.
-      level,
-      target: level ? partyFromId(target, PartyKind.UNSPECIFIED) : undefined,
-      details: { reason: reason.trim() },
-    }),
+  const raise = useCommand(
+    (requestId) =>
+      clients.escalations.raiseEscalation({
+        requestId,
+        callId,
+        urgency,
+        // Unset level and target: the line's policy chooses.
+        level,
+        target: level ? partyFromId(target, PartyKind.UNSPECIFIED) : undefined,
+        details: { reason: reason.trim() },
+      }),
+    t.escalate.done,
   );
-  useDone(raise.result, t.escalate.done);
   return (
     <section class="card" aria-labelledby="escalate-title">
       <h2 id="escalate-title">{t.escalate.title}</h2>
@@ -170,8 +170,7 @@ export function CloseCallForm(props: {
       escalationIds: props.escalationIds,
       details: { summary: summary.trim(), followUpTask: task.trim() },
     });
-  });
-  useDone(close.result, t.close.done);
+  }, t.close.done);
   return (
     <section class="card" aria-labelledby="close-title">
       <h2 id="close-title">{t.close.title}</h2>

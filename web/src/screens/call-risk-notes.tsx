@@ -4,7 +4,6 @@ import { clients } from "../api";
 import { RiskLevel } from "../gen/vagt/v1/events_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
-import { useDone } from "../notice";
 import { ErrorAlert, optionOf } from "../ui";
 
 const levels = [
@@ -19,10 +18,11 @@ export function RiskForm({ callId }: { callId: string }) {
   const { t } = useI18n();
   const [level, setLevel] = useState(RiskLevel.LOW);
   const [reason, setReason] = useState("");
-  const assess = useCommand((requestId) =>
-    clients.calls.assessRisk({ requestId, callId, level, reason: reason.trim() }),
+  const assess = useCommand(
+    (requestId) =>
+      clients.calls.assessRisk({ requestId, callId, level, reason: reason.trim() }),
+    t.call.riskDone,
   );
-  useDone(assess.result, t.call.riskDone);
   return (
     <section class="card" aria-labelledby="risk-title">
       <h2 id="risk-title">{t.call.riskTitle}</h2>
@@ -70,10 +70,10 @@ export function NoteForm({ callId }: { callId: string }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
   const [added, setAdded] = useState<string[]>([]);
-  const add = useCommand((requestId) =>
-    clients.calls.addNote({ requestId, callId, text: text.trim() }),
+  const add = useCommand(
+    (requestId) => clients.calls.addNote({ requestId, callId, text: text.trim() }),
+    t.call.noteDone,
   );
-  useDone(add.result, t.call.noteDone);
   return (
     <section class="card" aria-labelledby="note-title">
       <h2 id="note-title">{t.call.notesTitle}</h2>

@@ -17,7 +17,6 @@ import { EscalationStatus, type RunningEscalation } from "../gen/vagt/v1/oncall_
 import { useCommand, useNow } from "../hooks";
 import { useI18n } from "../i18n";
 import { LineChooser } from "../line-chooser";
-import { useDone } from "../notice";
 import { partyFromId } from "../parties";
 import { paths } from "../router";
 import { ErrorAlert, optionOf, PartyName, When } from "../ui";
@@ -47,53 +46,58 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
   const [outcome, setOutcome] = useState("");
   const [cancelReason, setCancelReason] = useState("");
 
-  const ack = useCommand((requestId) =>
-    clients.escalations.acknowledge({
-      requestId,
-      escalationId: id,
-      level: esc.level,
-      onBehalfOf: behalf,
-    }),
+  const ack = useCommand(
+    (requestId) =>
+      clients.escalations.acknowledge({
+        requestId,
+        escalationId: id,
+        level: esc.level,
+        onBehalfOf: behalf,
+      }),
+    t.escalations.acknowledged,
   );
-  const accept = useCommand((requestId) =>
-    clients.escalations.accept({
-      requestId,
-      escalationId: id,
-      level: esc.level,
-      onBehalfOf: behalf,
-    }),
+  const accept = useCommand(
+    (requestId) =>
+      clients.escalations.accept({
+        requestId,
+        escalationId: id,
+        level: esc.level,
+        onBehalfOf: behalf,
+      }),
+    t.escalations.accepted,
   );
-  const decline = useCommand((requestId) =>
-    clients.escalations.decline({
-      requestId,
-      escalationId: id,
-      level: esc.level,
-      onBehalfOf: behalf,
-      reason,
-      nextLevel,
-      nextTarget: partyFromId(nextTarget, PartyKind.UNSPECIFIED),
-      details: { reason: explanation.trim() },
-    }),
+  const decline = useCommand(
+    (requestId) =>
+      clients.escalations.decline({
+        requestId,
+        escalationId: id,
+        level: esc.level,
+        onBehalfOf: behalf,
+        reason,
+        nextLevel,
+        nextTarget: partyFromId(nextTarget, PartyKind.UNSPECIFIED),
+        details: { reason: explanation.trim() },
+      }),
+    t.escalations.declined,
   );
-  const resolve = useCommand((requestId) =>
-    clients.escalations.resolve({
-      requestId,
-      escalationId: id,
-      details: { outcome: outcome.trim() },
-    }),
+  const resolve = useCommand(
+    (requestId) =>
+      clients.escalations.resolve({
+        requestId,
+        escalationId: id,
+        details: { outcome: outcome.trim() },
+      }),
+    t.escalations.resolved,
   );
-  const cancel = useCommand((requestId) =>
-    clients.escalations.cancel({
-      requestId,
-      escalationId: id,
-      details: { reason: cancelReason.trim() },
-    }),
+  const cancel = useCommand(
+    (requestId) =>
+      clients.escalations.cancel({
+        requestId,
+        escalationId: id,
+        details: { reason: cancelReason.trim() },
+      }),
+    t.escalations.cancelled,
   );
-  useDone(ack.result, t.escalations.acknowledged);
-  useDone(accept.result, t.escalations.accepted);
-  useDone(decline.result, t.escalations.declined);
-  useDone(resolve.result, t.escalations.resolved);
-  useDone(cancel.result, t.escalations.cancelled);
 
   const awaiting = esc.status === EscalationStatus.AWAITING_ACK;
   const answered = esc.status === EscalationStatus.ACKNOWLEDGED;

@@ -6,7 +6,6 @@ import { LineHandoverDeclineReason } from "../gen/vagt/v1/events_pb";
 import type { PendingHandover } from "../gen/vagt/v1/oncall_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
-import { useDone } from "../notice";
 import { ErrorAlert, optionOf, PartyName, When } from "../ui";
 
 const handoverDeclineReasons = [
@@ -27,20 +26,21 @@ export function HandoverOffered({
   const handoverId = offer.handoverId;
   const [reason, setReason] = useState(LineHandoverDeclineReason.UNAVAILABLE);
   const [explanation, setExplanation] = useState("");
-  const accept = useCommand((requestId) =>
-    clients.lines.acceptHandover({ requestId, lineId, handoverId }),
+  const accept = useCommand(
+    (requestId) => clients.lines.acceptHandover({ requestId, lineId, handoverId }),
+    t.handover.accepted,
   );
-  const decline = useCommand((requestId) =>
-    clients.lines.declineHandover({
-      requestId,
-      lineId,
-      handoverId,
-      reason,
-      explanation: explanation.trim(),
-    }),
+  const decline = useCommand(
+    (requestId) =>
+      clients.lines.declineHandover({
+        requestId,
+        lineId,
+        handoverId,
+        reason,
+        explanation: explanation.trim(),
+      }),
+    t.handover.declined,
   );
-  useDone(accept.result, t.handover.accepted);
-  useDone(decline.result, t.handover.declined);
   return (
     <section
       class="card offer"

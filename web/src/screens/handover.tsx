@@ -11,7 +11,6 @@ import { parseNote, prefillNote } from "../handover-note";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
 import { LineChooser } from "../line-chooser";
-import { useDone } from "../notice";
 import { partyFromId } from "../parties";
 import { instantFromInput, toTimestamp } from "../time";
 import { ErrorAlert } from "../ui";
@@ -40,21 +39,21 @@ export function HandoverScreen() {
       items,
       respondBy: by ? toTimestamp(by) : undefined,
     });
-  });
+  }, t.handover.offered);
   const pending = board?.pendingHandover;
-  const withdraw = useCommand((requestId) =>
-    clients.lines.withdrawHandover({
-      requestId,
-      lineId,
-      handoverId: pending?.handoverId ?? "",
-    }),
+  const withdraw = useCommand(
+    (requestId) =>
+      clients.lines.withdrawHandover({
+        requestId,
+        lineId,
+        handoverId: pending?.handoverId ?? "",
+      }),
+    t.handover.withdrawn,
   );
-  const takeBack = useCommand((requestId) =>
-    clients.lines.takeBack({ requestId, lineId, items: parseNote(note) }),
+  const takeBack = useCommand(
+    (requestId) => clients.lines.takeBack({ requestId, lineId, items: parseNote(note) }),
+    t.handover.takenBack,
   );
-  useDone(offer.result, t.handover.offered);
-  useDone(withdraw.result, t.handover.withdrawn);
-  useDone(takeBack.result, t.handover.takenBack);
 
   const candidates = [board?.planned?.duty?.id, board?.planned?.backup?.id].filter(
     (x): x is string => !!x && x !== me?.partyId,

@@ -5,7 +5,6 @@ import { clients } from "../api";
 import { PartyKind, RosterOverrideReason, RosterRole } from "../gen/vagt/v1/events_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
-import { useDone } from "../notice";
 import { partyFromId } from "../parties";
 import { ErrorAlert, optionOf } from "../ui";
 
@@ -38,19 +37,20 @@ export function OverrideForm({
   const [to, setTo] = useState("");
   const [reason, setReason] = useState(RosterOverrideReason.SWAP);
   const [note, setNote] = useState("");
-  const add = useCommand((requestId) =>
-    clients.roster.addOverride({
-      requestId,
-      lineId,
-      role,
-      coveredBy: partyFromId(by, PartyKind.NIGHT_PARTNER),
-      start: localDateTime(from),
-      end: localDateTime(to),
-      reason,
-      note: note.trim(),
-    }),
+  const add = useCommand(
+    (requestId) =>
+      clients.roster.addOverride({
+        requestId,
+        lineId,
+        role,
+        coveredBy: partyFromId(by, PartyKind.NIGHT_PARTNER),
+        start: localDateTime(from),
+        end: localDateTime(to),
+        reason,
+        note: note.trim(),
+      }),
+    t.roster.added,
   );
-  useDone(add.result, t.roster.added);
   return (
     <section class="card" aria-labelledby="override-title">
       <h2 id="override-title">{t.roster.overrideTitle}</h2>

@@ -8,7 +8,6 @@ import { useBoard } from "../board";
 import { useCommand, useQuery } from "../hooks";
 import { useI18n } from "../i18n";
 import { LineChooser } from "../line-chooser";
-import { useDone } from "../notice";
 import { addDays, instantFromLocal, localDate, toTimestamp } from "../time";
 import { blobUrl, ErrorAlert } from "../ui";
 import { OverrideForm } from "./roster-override";
@@ -48,10 +47,11 @@ export function RosterScreen() {
   const [four, setFour] = useState(false);
   const [version, setVersion] = useState(0);
   const ics = useIcsLink(lineId, weekStart, version);
-  const remove = useCommand((requestId, overrideId: string) =>
-    clients.roster.removeOverride({ requestId, lineId, overrideId }),
+  const remove = useCommand(
+    (requestId, overrideId: string) =>
+      clients.roster.removeOverride({ requestId, lineId, overrideId }),
+    t.roster.removed,
   );
-  useDone(remove.result, t.roster.removed);
   const base = weekStart || weekOf;
 
   return (
