@@ -48,17 +48,33 @@ after(async () => {
   await env?.cleanup();
 });
 
+// What the console got wrong while the evening still went on (a command
+// the server recorded that the screen never confirmed); the test fails
+// with them at its end, after checking everything else.
+const defects = [];
+
 // Does `action` (a click that sends a command) and waits for the screen's
 // one "done" notice to say so anew, or throws what the server refused.
-async function confirmed(page, what, action) {
+// Given `recorded` (a check against the server), a command the server
+// recorded without the console saying so is a defect, and the test goes on.
+async function confirmed(page, what, action, recorded) {
   const done = page.getByTestId("done");
   const before = (await done.count()) ? await done.innerText() : "";
   await action();
-  const outcome = await until(`${what} to be confirmed`, async () => {
-    if ((await page.getByTestId("error").count()) > 0) return "error";
-    if ((await done.count()) > 0 && (await done.innerText()) !== before) return "done";
-    return "";
-  });
+  let outcome;
+  try {
+    outcome = await until(`${what} to be confirmed (data-testid="done")`, async () => {
+      if ((await page.getByTestId("error").count()) > 0) return "error";
+      if ((await done.count()) > 0 && (await done.innerText()) !== before) return "done";
+      return "";
+    });
+  } catch (e) {
+    if (recorded && (await recorded().catch(() => false))) {
+      defects.push(`${what}: the server recorded it, but the console never said so (${e.message})`);
+      return;
+    }
+    throw e;
+  }
   if (outcome === "error") {
     throw new Error(`${what} was refused: ${await page.getByTestId("error").first().innerText()}`);
   }
@@ -82,12 +98,27 @@ async function closeCall(page, outcome, followUp) {
   await page.locator('[data-testid="call-status"][data-status="closed"]').waitFor();
 }
 
+// Pages open in the test, screenshotted as failure-<who>.png when it fails.
+const pages = {};
+
 test("the evening of the README, through the console", async () => {
+  try {
+    await evening();
+  } catch (e) {
+    for (const [who, page] of Object.entries(pages)) {
+      await screenshot(page, `failure-evening-${who}`, "desktop").catch(() => {});
+    }
+    throw e;
+  }
+});
+
+async function evening() {
   const { vagtd, tokens } = env;
   const url = vagtd.consoleUrl;
 
   // 15:00 Anna logs in and takes the line.
   const anna = await newPage(browser);
+  pages.anna = anna;
   await signIn(anna, url, tokens.anna);
   await see(anna, "signed-in-as", "worker:anna");
   await chooseLine(anna);
@@ -139,6 +170,7 @@ test("the evening of the README, through the console", async () => {
 
   // The social emergency service acknowledges it in its own browser.
   const akut = await newPage(browser);
+  pages.akut = akut;
   await signIn(akut, url, tokens.akut);
   await see(akut, "signed-in-as", "partner:akut-ishoj");
   await chooseLine(akut);
@@ -194,6 +226,7 @@ test("the evening of the README, through the console", async () => {
 
   // 22:00 the night partner accepts in its own browser; it holds the line.
   const nat = await newPage(browser);
+  pages.nat = nat;
   await signIn(nat, url, tokens.natpartner);
   await see(nat, "signed-in-as", "partner:natpartner");
   await chooseLine(nat);
@@ -204,7 +237,12 @@ test("the evening of the README, through the console", async () => {
   assert.doesNotMatch(await offered.innerText(), new RegExp(kCitizenWithoutConsent));
   const pendingForNat = (await vagtd.board(kLine, tokens.natpartner)).pendingHandover;
   assert.ok(pendingForNat?.itemsWithheld >= 1, `withheld from the night partner: ${JSON.stringify(pendingForNat)}`);
-  await confirmed(nat, "accepting the handover", () => offered.getByTestId("handover-accept").click());
+  await confirmed(
+    nat,
+    "accepting the handover",
+    () => offered.getByTestId("handover-accept").click(),
+    async () => (await vagtd.board(kLine, tokens.natpartner)).holder?.id === "partner:natpartner",
+  );
   await nav(nat, "nav-board");
   await see(nat, "board-holder", "partner:natpartner");
   await see(nat, "board-handover", call1);
@@ -233,6 +271,7 @@ test("the evening of the README, through the console", async () => {
     );
   }
   const bo = await newPage(browser);
+  pages.bo = bo;
   await signIn(bo, url, tokens.bo);
   await see(bo, "signed-in-as", "worker:bo");
   await chooseLine(bo);
@@ -293,7 +332,8 @@ test("the evening of the README, through the console", async () => {
   );
 
   for (const page of [anna, akut, nat, bo]) assert.deepEqual(page.errors, [], "no script error on the page");
-});
+  assert.deepEqual(defects, [], "the console confirmed every command it sent");
+}
 
 // Types a local (Copenhagen) time into a datetime-local or text field.
 async function fillLocalTime(page, id, date) {
