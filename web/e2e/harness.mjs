@@ -137,6 +137,10 @@ export class Vagtd {
       };
       child.stdout.on("data", check);
       child.stderr.on("data", check);
+      child.once("error", (e) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot start ${paths.vagtd}: ${e.message}`));
+      });
       exited.then(({ code, signal }) => {
         clearTimeout(timer);
         reject(new Error(`vagtd exited (${code ?? signal}) before it served; it printed:\n${output}`));
