@@ -130,7 +130,15 @@ const screens = [
     name: "roster",
     open: async (page) => {
       await nav(page, "nav-roster");
-      await see(page, "roster-week", "worker:anna");
+      const week = await see(page, "roster-week", "worker:anna");
+      // The next week and back: the week moves by seven days.
+      const start = await week.getAttribute("data-week-start");
+      await page.getByTestId("roster-next").click();
+      const next = new Date(Date.parse(`${start}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+      await page.locator(`[data-testid="roster-week"][data-week-start="${next}"]`).waitFor();
+      await page.getByTestId("roster-prev").click();
+      await page.locator(`[data-testid="roster-week"][data-week-start="${start}"]`).waitFor();
+      await see(page, "roster-week", "partner:natpartner");
     },
   },
   {
