@@ -1,7 +1,9 @@
 #include "services/common/edge.h"
 
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -241,6 +243,28 @@ void EdgeFactory::Record(const std::string& method, const absl::Status& refusal,
   }
 }
 
+namespace {
+
+// The forwarded client's address, when the call carries it with the proof.
+std::optional<std::string> ForwardedPeer(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  const auto value = [&metadata](std::string_view key) {
+    auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+    return it == metadata.end()
+               ? std::optional<absl::string_view>()
+               : absl::string_view(it->second.data(), it->second.size());
+  };
+  const std::optional<absl::string_view> peer = value(kForwardedPeerKey);
+  const std::optional<absl::string_view> proof = value(kForwarderProofKey);
+  if (!peer.has_value() || !proof.has_value() ||
+      !DigestMatches(*proof, ForwarderProof())) {
+    return std::nullopt;
+  }
+  return std::string(*peer);
+}
+
+}  // namespace
+
 void EdgeInterceptor::Intercept(
     grpc::experimental::InterceptorBatchMethods* methods) {
   if (methods->QueryInterceptionHookPoint(
@@ -250,14 +274,7 @@ void EdgeInterceptor::Intercept(
     if (auto it = metadata->find("authorization"); it != metadata->end()) {
       authorization = absl::string_view(it->second.data(), it->second.size());
     }
-    verdict_.peer = call_->peer();
-    if (absl::StartsWith(verdict_.peer, "inproc")) {
-      if (auto it = metadata->find(grpc::string_ref(kForwardedPeerKey.data(),
-                                                    kForwardedPeerKey.size()));
-          it != metadata->end()) {
-        verdict_.peer = std::string(it->second.data(), it->second.size());
-      }
-    }
+    verdict_.peer = ForwardedPeer(*metadata).value_or(call_->peer());
     verdict_.caller =
         edge_.Decide(verdict_.method, authorization, verdict_.peer);
     verdict_.authorization = std::string(authorization);
@@ -320,6 +337,12 @@ absl::StatusOr<Caller> StillAdmitted(const grpc::ServerContextBase& call) {
   const Verdict* verdict = Verdicts::Instance().Ask(&call);
   if (verdict == nullptr) return NoGate();
   return verdict->edge->Readmit(verdict->method, verdict->authorization);
+}
+
+const std::string& ForwarderProof() {
+  static const std::string* const proof =
+      new std::string(NewAccessToken("").secret);
+  return *proof;
 }
 
 }  // namespace vagt::services

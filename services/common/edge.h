@@ -32,10 +32,14 @@
 namespace vagt::services {
 
 // The metadata through which a forwarder in this process (the browser
-// gateway) names its client's address ("ipv4:10.0.0.5:53211"). The edge
-// believes it only on a call over the in-process channel, where no outside
-// client can set it; elsewhere the transport's peer counts.
+// gateway) names its client's address ("ipv4:10.0.0.5:53211"), and the
+// proof that it is one: ForwarderProof(), a secret drawn from OpenSSL's
+// CSPRNG when the process starts, which no outside client can know. The
+// edge believes the address only with the proof (compared in constant
+// time); otherwise the transport's peer counts.
 inline constexpr std::string_view kForwardedPeerKey = "x-vagt-forwarded-peer";
+inline constexpr std::string_view kForwarderProofKey = "x-vagt-forwarder-proof";
+const std::string& ForwarderProof();
 
 struct EdgeOptions {
   // Everything must outlive the server.

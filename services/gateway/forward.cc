@@ -64,6 +64,8 @@ void Prepare(const Forwarded& call, grpc::ClientContext& context) {
   }
   context.AddMetadata(std::string(services::kForwardedPeerKey),
                       call.client_peer);
+  context.AddMetadata(std::string(services::kForwarderProofKey),
+                      services::ForwarderProof());
   if (call.timeout.has_value()) {
     context.set_deadline(absl::ToChronoTime(absl::Now() + *call.timeout));
   }

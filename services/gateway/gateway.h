@@ -44,7 +44,10 @@ struct GatewayOptions {
   int max_streams = 128;
   absl::Duration read_timeout = absl::Seconds(10);
   absl::Duration write_timeout = absl::Seconds(10);
-  absl::Duration keep_alive = absl::Seconds(5);
+  // An idle keep-alive connection closes after this. cpp-httplib sees a
+  // Stop only once each connection's wait ends, so it also bounds how long
+  // a stop takes.
+  absl::Duration keep_alive = absl::Seconds(2);
   absl::Duration stream_keepalive = absl::Seconds(15);
 };
 

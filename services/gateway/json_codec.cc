@@ -6,6 +6,14 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
+#include "vagt/v1/audit.pb.h"
+#include "vagt/v1/calls.pb.h"
+#include "vagt/v1/citizens.pb.h"
+#include "vagt/v1/directory.pb.h"
+#include "vagt/v1/escalations.pb.h"
+#include "vagt/v1/lines.pb.h"
+#include "vagt/v1/oncall.pb.h"
+#include "vagt/v1/roster.pb.h"
 
 namespace vagt::gateway {
 namespace {
@@ -19,6 +27,22 @@ using google::protobuf::MethodDescriptor;
 // Only the project's own API is reachable through the gateway (not, say,
 // reflection or health, which are served to gRPC clients only).
 constexpr absl::string_view kPackage = "vagt.v1.";
+
+// Every vagt.v1 file with a service, in the pool whatever else the binary
+// links: a descriptor of each file's makes the linker keep the file.
+const DescriptorPool& Pool() {
+  static const Descriptor* const kOnePerFile[] = {
+      v1::TimelineRequest::descriptor(),
+      v1::ReceiveCallRequest::descriptor(),
+      v1::GetCrisisPlanRequest::descriptor(),
+      v1::WhoAmIRequest::descriptor(),
+      v1::RaiseEscalationRequest::descriptor(),
+      v1::TakeLineRequest::descriptor(),
+      v1::WatchBoardRequest::descriptor(),
+      v1::ShowWeekRequest::descriptor()};
+  (void)kOnePerFile;
+  return *DescriptorPool::generated_pool();
+}
 
 std::unique_ptr<Message> NewMessage(const Descriptor* type) {
   return std::unique_ptr<Message>(
@@ -44,7 +68,7 @@ absl::StatusOr<MethodCodec> MethodCodec::ForPath(absl::string_view path) {
   const std::string service_name(path.substr(1, slash - 1));
   const std::string method_name(path.substr(slash + 1));
   const auto* service =
-      DescriptorPool::generated_pool()->FindServiceByName(service_name);
+      Pool().FindServiceByName(service_name);
   const MethodDescriptor* method =
       service == nullptr ? nullptr : service->FindMethodByName(method_name);
   if (method == nullptr) {

@@ -20,10 +20,12 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "httplib.h"
+#include "services/common/ids.h"
 #include "tests/bench/scratch_dir.h"
 #include "tests/support/connect_stream.h"
 #include "tests/support/test_accounts.h"
 #include "tests/support/vagtd_process.h"
+#include "vagt/v1/calls.pb.h"
 #include "vagt/v1/oncall.grpc.pb.h"
 
 namespace vagt::bench {
@@ -140,7 +142,8 @@ absl::StatusOr<ConsoleVisible> Measure(const std::string& dir,
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
   RETURN_IF_ERROR(Post(client, "LineService/TakeLine", token,
-                       R"({"lineId":"ishoj-bos"})")
+                       absl::StrCat(R"({"requestId":")", services::NewUuid(),
+                                    R"(","lineId":"ishoj-bos"})"))
                       .status());
   Arrivals console, grpc;
   testing::ConnectStream browser(
@@ -164,8 +167,10 @@ absl::StatusOr<ConsoleVisible> Measure(const std::string& dir,
     ASSIGN_OR_RETURN(
         std::string json,
         Post(client, "CallService/ReceiveCall", token,
-             R"({"lineId":"ishoj-bos","callerKind":"CALLER_KIND_ANONYMOUS",)"
-             R"("channel":"CONTACT_CHANNEL_PHONE"})"));
+             absl::StrCat(R"({"requestId":")", services::NewUuid(),
+                          R"(","lineId":"ishoj-bos",)"
+                          R"("callerKind":"CALLER_KIND_ANONYMOUS",)"
+                          R"("channel":"CONTACT_CHANNEL_PHONE"})")));
     if (!google::protobuf::util::JsonStringToMessage(json, &received).ok()) {
       return absl::InternalError(absl::StrCat("ReceiveCall answered ", json));
     }
@@ -184,7 +189,8 @@ absl::StatusOr<ConsoleVisible> Measure(const std::string& dir,
     // Closed, so that the board stays the size of an evening's.
     RETURN_IF_ERROR(
         Post(client, "CallService/CloseCall", token,
-             absl::StrCat(R"({"callId":")", received.call_id(),
+             absl::StrCat(R"({"requestId":")", services::NewUuid(),
+                          R"(","callId":")", received.call_id(),
                           R"(","outcome":"CALL_OUTCOME_RESOLVED_ON_CALL"})"))
             .status());
   }

@@ -155,26 +155,30 @@ TEST_F(EdgeTest, PermissionDeniedNamesTheRightAndIsRecorded) {
   EXPECT_EQ(RefusalEvents()[0].actor(), "worker:tilsyn");
 }
 
-TEST_F(EdgeTest, AForwardedPeerCountsOnlyOverTheInProcessChannel) {
-  const auto note_as_forwarded = [](v1::CallService::Stub& stub) {
+TEST_F(EdgeTest, AForwardedPeerCountsOnlyWithTheForwardersProof) {
+  const auto note_as_forwarded = [this](const std::string& proof) {
     grpc::ClientContext context;
     context.AddMetadata(std::string(kForwardedPeerKey), "ipv4:10.9.9.9:4711");
+    if (!proof.empty()) {
+      context.AddMetadata(std::string(kForwarderProofKey), proof);
+    }
     v1::CommandResult out;
-    return stub.AddNote(&context, v1::AddCallNoteRequest(), &out);
+    return stub_->AddNote(&context, v1::AddCallNoteRequest(), &out);
   };
-  // From the network the transport's peer counts, whatever the metadata
-  // claims.
-  EXPECT_EQ(note_as_forwarded(*stub_).error_code(),
+  // Whatever the metadata claims, the transport's peer counts without the
+  // proof, or with a guess at it.
+  EXPECT_EQ(note_as_forwarded("").error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  // From a forwarder in the process (the browser gateway), its client's.
-  auto in_process = v1::CallService::NewStub(
-      server_->InProcessChannel(grpc::ChannelArguments()));
-  EXPECT_EQ(note_as_forwarded(*in_process).error_code(),
+  EXPECT_EQ(note_as_forwarded(std::string(64, '0')).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // A forwarder in the process (the browser gateway) knows it.
+  EXPECT_EQ(note_as_forwarded(ForwarderProof()).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   const auto refusals = Refusals();
-  ASSERT_EQ(refusals.size(), 2u);
+  ASSERT_EQ(refusals.size(), 3u);
   EXPECT_EQ(refusals[0].peer(), "ipv4:127.0.0.1");
-  EXPECT_EQ(refusals[1].peer(), "ipv4:10.9.9.9");
+  EXPECT_EQ(refusals[1].peer(), "ipv4:127.0.0.1");
+  EXPECT_EQ(refusals[2].peer(), "ipv4:10.9.9.9");
 }
 
 TEST_F(EdgeTest, FailedLoginsAreThrottledPerAddressAndRecorded) {
