@@ -141,9 +141,11 @@ absl::StatusOr<ConsoleVisible> Measure(const std::string& dir,
 
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);  // as browsers do
   RETURN_IF_ERROR(Post(client, "LineService/TakeLine", token,
                        absl::StrCat(R"({"requestId":")", services::NewUuid(),
-                                    R"(","lineId":"ishoj-bos"})"))
+                                    R"(","lineId":"ishoj-bos",)"
+                                    R"("reason":"LINE_COVERAGE_TAKE_REASON_LINE_OPENED"})"))
                       .status());
   Arrivals console, grpc;
   testing::ConnectStream browser(

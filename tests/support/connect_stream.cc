@@ -31,6 +31,7 @@ ConnectStream::ConnectStream(int port, const std::string& path,
                              OnMessage on_message)
     : client_("127.0.0.1", port), on_message_(std::move(on_message)) {
   client_.set_read_timeout(120, 0);
+  client_.set_tcp_nodelay(true);
   thread_ = std::thread([this, path, token, json] {
     httplib::Request request;
     request.method = "POST";
