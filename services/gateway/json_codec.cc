@@ -67,8 +67,7 @@ absl::StatusOr<MethodCodec> MethodCodec::ForPath(absl::string_view path) {
   }
   const std::string service_name(path.substr(1, slash - 1));
   const std::string method_name(path.substr(slash + 1));
-  const auto* service =
-      Pool().FindServiceByName(service_name);
+  const auto* service = Pool().FindServiceByName(service_name);
   const MethodDescriptor* method =
       service == nullptr ? nullptr : service->FindMethodByName(method_name);
   if (method == nullptr) {

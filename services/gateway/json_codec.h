@@ -8,9 +8,9 @@
 #define VAGT_SERVICES_GATEWAY_JSON_CODEC_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 
 namespace vagt::gateway {

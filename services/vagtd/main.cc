@@ -37,10 +37,10 @@
 #include "services/escalations/coverage.h"
 #include "services/escalations/deadline_engine.h"
 #include "services/gateway/gateway.h"
-#include "services/vagtd/http_parts.h"
 #include "services/registry.h"
 #include "services/roster/coverage_watch.h"
 #include "services/roster/roster_coverage.h"
+#include "services/vagtd/http_parts.h"
 #include "services/vagtd/kafka_parts.h"
 #include "services/vagtd/listen.h"
 #include "services/vagtd/oidc_setup.h"
@@ -274,7 +274,8 @@ int main(int argc, char** argv) {
     return Fail(std::string(credentials.status().message()));
   }
   const vagt::gateway::GatewayOptions http_options = HttpFromFlags();
-  if (absl::Status http = vagt::vagtd::CheckHttpListen(http_options, listen_options);
+  if (absl::Status http =
+          vagt::vagtd::CheckHttpListen(http_options, listen_options);
       !http.ok()) {
     return Fail(std::string(http.message()));
   }

@@ -45,7 +45,8 @@
 // vagtd binary built beside vagt-bench (--vagtd to choose another).
 //   $ vagt-bench console --console_calls=300
 //   ...
-//   console_visible_p99_ms=3.1 grpc_visible_p99_ms=2.9 console_p99_vs_grpc_p99=1.07
+//   console_visible_p99_ms=3.1 grpc_visible_p99_ms=2.9
+//   console_p99_vs_grpc_p99=1.07
 //
 // Not run by ctest: its numbers depend on the disk. See README.md here.
 #include <cstdlib>
@@ -420,8 +421,9 @@ int Main(const std::vector<std::string>& groups) {
     } else if (group == "console") {
       console = true;
     } else {
-      std::cerr << "vagt-bench: unknown group '" << group
-                << "' (append, kafka, projections, escalations, commands, console)\n";
+      std::cerr
+          << "vagt-bench: unknown group '" << group
+          << "' (append, kafka, projections, escalations, commands, console)\n";
       return 2;
     }
   }
@@ -441,8 +443,9 @@ int Main(const std::vector<std::string>& groups) {
   if (append) ok = RunAppendCases(parent) && ok;
   if (commands) ok = RunCommandsCases(parent) && ok;
   if (console) {
-    ok = RunConsoleGroup(parent, {.vagtd_path = VagtdPath(),
-                                  .calls = absl::GetFlag(FLAGS_console_calls)}) &&
+    ok = RunConsoleGroup(parent,
+                         {.vagtd_path = VagtdPath(),
+                          .calls = absl::GetFlag(FLAGS_console_calls)}) &&
          ok;
   }
   if (kafka) ok = RunKafka(parent) && ok;

@@ -68,8 +68,8 @@ class GrpcBoard {
  public:
   GrpcBoard(const std::string& address, const std::string& token,
             Arrivals& arrivals)
-      : stub_(v1::OnCallService::NewStub(grpc::CreateChannel(
-            address, grpc::InsecureChannelCredentials()))) {
+      : stub_(v1::OnCallService::NewStub(
+            grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))) {
     context_.AddMetadata("authorization", "Bearer " + token);
     v1::WatchBoardRequest request;
     request.set_line_id(kLine);
@@ -110,9 +110,8 @@ absl::StatusOr<std::string> Post(httplib::Client& client,
                                  const std::string& json) {
   httplib::Headers headers = {{"Connect-Protocol-Version", "1"},
                               {"Authorization", "Bearer " + token}};
-  httplib::Result r =
-      client.Post(("/vagt.v1." + method).c_str(), headers, json,
-                  "application/json");
+  httplib::Result r = client.Post(("/vagt.v1." + method).c_str(), headers, json,
+                                  "application/json");
   if (!r) {
     return absl::UnavailableError(
         absl::StrCat(method, ": ", httplib::to_string(r.error())));
@@ -129,24 +128,24 @@ absl::StatusOr<ConsoleVisible> Measure(const std::string& dir,
   const absl::Time start_deadline = absl::Now() + absl::Seconds(60);
   ASSIGN_OR_RETURN(
       testing::RunningVagtd vagtd,
-      testing::StartVagtd(options.vagtd_path, dir + "/store", start_deadline,
-                          {"--http_listen=127.0.0.1:0",
-                           "--web_dir=" + dir + "/no-console"}));
+      testing::StartVagtd(
+          options.vagtd_path, dir + "/store", start_deadline,
+          {"--http_listen=127.0.0.1:0", "--web_dir=" + dir + "/no-console"}));
   ASSIGN_OR_RETURN(int port,
                    testing::GatewayPort(*vagtd.process, start_deadline));
-  ASSIGN_OR_RETURN(std::string admin,
-                   testing::FirstAdminToken(dir + "/store"));
+  ASSIGN_OR_RETURN(std::string admin, testing::FirstAdminToken(dir + "/store"));
   testing::TestAccounts accounts(vagtd.address, admin);
   ASSIGN_OR_RETURN(std::string token, accounts.TokenFor(kWorker));
 
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
   client.set_tcp_nodelay(true);  // as browsers do
-  RETURN_IF_ERROR(Post(client, "LineService/TakeLine", token,
-                       absl::StrCat(R"({"requestId":")", services::NewUuid(),
-                                    R"(","lineId":"ishoj-bos",)"
-                                    R"("reason":"LINE_COVERAGE_TAKE_REASON_LINE_OPENED"})"))
-                      .status());
+  RETURN_IF_ERROR(
+      Post(client, "LineService/TakeLine", token,
+           absl::StrCat(R"({"requestId":")", services::NewUuid(),
+                        R"(","lineId":"ishoj-bos",)"
+                        R"("reason":"LINE_COVERAGE_TAKE_REASON_LINE_OPENED"})"))
+          .status());
   Arrivals console, grpc;
   testing::ConnectStream browser(
       port, "/vagt.v1.OnCallService/WatchBoard", token, kWatch,

@@ -10,13 +10,12 @@ namespace vagt::testing {
 
 absl::StatusOr<int> GatewayPort(ChildProcess& vagtd, absl::Time deadline) {
   constexpr std::string_view kAt = " at http://127.0.0.1:";
-  absl::StatusOr<std::string> line = vagtd.ReadUntil(std::string(kAt),
-                                                     deadline);
+  absl::StatusOr<std::string> line =
+      vagtd.ReadUntil(std::string(kAt), deadline);
   if (!line.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("vagtd printed no gateway address: ",
-                     line.status().message(), "; it printed: ",
-                     vagtd.transcript()));
+    return absl::UnavailableError(absl::StrCat(
+        "vagtd printed no gateway address: ", line.status().message(),
+        "; it printed: ", vagtd.transcript()));
   }
   const std::string rest = line->substr(line->find(kAt) + kAt.size());
   int port = 0;
@@ -77,8 +76,7 @@ size_t ConnectStream::WaitForMessages(size_t n, absl::Time deadline) {
 
 std::string ConnectStream::WaitForEnd(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
-  mu_.AwaitWithDeadline(absl::Condition(this, &ConnectStream::Ended),
-                        deadline);
+  mu_.AwaitWithDeadline(absl::Condition(this, &ConnectStream::Ended), deadline);
   return end_;
 }
 

@@ -34,14 +34,14 @@ google::protobuf::Struct Parsed(const std::string& json) {
 }
 
 TEST(ConnectTest, ErrorsAndTheEndOfAStreamAreJson) {
-  const google::protobuf::Struct error = Parsed(
-      ErrorJson(grpc::Status(grpc::StatusCode::NOT_FOUND, "no \"x\"")));
+  const google::protobuf::Struct error =
+      Parsed(ErrorJson(grpc::Status(grpc::StatusCode::NOT_FOUND, "no \"x\"")));
   ASSERT_EQ(error.fields_size(), 2);
   EXPECT_EQ(error.fields().at("code").string_value(), "not_found");
   EXPECT_EQ(error.fields().at("message").string_value(), "no \"x\"");
   EXPECT_EQ(EndStreamJson(grpc::Status::OK), "{}");
-  const google::protobuf::Struct end = Parsed(
-      EndStreamJson(grpc::Status(grpc::StatusCode::UNAVAILABLE, "bye")));
+  const google::protobuf::Struct end =
+      Parsed(EndStreamJson(grpc::Status(grpc::StatusCode::UNAVAILABLE, "bye")));
   ASSERT_EQ(end.fields_size(), 1);
   const auto& inner = end.fields().at("error").struct_value().fields();
   EXPECT_EQ(inner.at("code").string_value(), "unavailable");

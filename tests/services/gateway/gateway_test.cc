@@ -42,12 +42,12 @@ class GatewayTest : public testing::VagtdFixture {
                 HasSubstr(absl::StrCat("console at http://127.0.0.1:", port_,
                                        "/ (log in with a vagt token)")));
     // Anna holds the line, so it has a board to watch.
-    httplib::Result taken =
-        Post("/vagt.v1.LineService/TakeLine",
-             absl::StrCat(R"({"requestId":")", RequestId(),
-                          R"(","lineId":"ishoj-bos",)"
-                          R"("reason":"LINE_COVERAGE_TAKE_REASON_LINE_OPENED"})"),
-             TokenFor("worker:anna"));
+    httplib::Result taken = Post(
+        "/vagt.v1.LineService/TakeLine",
+        absl::StrCat(R"({"requestId":")", RequestId(),
+                     R"(","lineId":"ishoj-bos",)"
+                     R"("reason":"LINE_COVERAGE_TAKE_REASON_LINE_OPENED"})"),
+        TokenFor("worker:anna"));
     ASSERT_TRUE(taken);
     ASSERT_EQ(taken->status, 200) << taken->body;
     taken_ = taken->body;
