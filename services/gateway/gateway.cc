@@ -28,16 +28,19 @@ const httplib::Headers& ApiHeaders() {
   return headers;
 }
 
-// The console's files: its own scripts and styles only, never framed.
-const httplib::Headers& ConsoleHeaders() {
-  static const httplib::Headers headers = {
-      {"Content-Security-Policy",
-       "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' "
-       "data:; frame-src 'self' blob: data:; frame-ancestors 'none'; "
-       "base-uri 'none'; form-action 'self'"},
-      {"X-Content-Type-Options", "nosniff"},
-      {"Referrer-Policy", "no-referrer"}};
-  return headers;
+// The console's files: its own scripts and styles only, never framed; it
+// connects to its own origin and to the identity provider it signs in with.
+httplib::Headers ConsoleHeaders(const ConsoleOidc& oidc) {
+  const std::string provider = IssuerOrigin(oidc);
+  return {{"Content-Security-Policy",
+           absl::StrCat("default-src 'self'; connect-src 'self'",
+                        provider.empty() ? "" : " ", provider,
+                        "; style-src 'self' 'unsafe-inline'; img-src 'self' "
+                        "data:; frame-src 'self' blob: data:; "
+                        "frame-ancestors 'none'; base-uri 'none'; "
+                        "form-action 'self'")},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "no-referrer"}};
 }
 
 time_t Seconds(absl::Duration d) {
@@ -173,23 +176,32 @@ void BrowserGateway::Impl::Route() {
                                 "calls are POST requests"));
     r.status = 405;
   });
+  // Public settings for the console, before its catch-all route below.
+  s.Get("/console-config.json",
+        [json = ConsoleConfigJson(options_.console_oidc)](
+            const httplib::Request&, httplib::Response& r) {
+          for (const auto& [name, value] : ApiHeaders()) {
+            r.set_header(name, value);
+          }
+          r.set_content(json, std::string(kUnaryJson));
+        });
   std::error_code error;
   const std::filesystem::path index =
       std::filesystem::path(options_.web_dir) / "index.html";
   serves_console_ = !options_.web_dir.empty() &&
                     std::filesystem::is_regular_file(index, error);
   if (serves_console_) {
-    s.set_mount_point("/", options_.web_dir, ConsoleHeaders());
+    const httplib::Headers headers = ConsoleHeaders(options_.console_oidc);
+    s.set_mount_point("/", options_.web_dir, headers);
     // The console routes in the browser: any other page is its index.
-    s.Get(R"(/.*)", [index](const httplib::Request&, httplib::Response& r) {
-      std::ifstream in(index);
-      std::stringstream html;
-      html << in.rdbuf();
-      r.set_content(html.str(), "text/html; charset=utf-8");
-      for (const auto& [name, value] : ConsoleHeaders()) {
-        r.set_header(name, value);
-      }
-    });
+    s.Get(R"(/.*)",
+          [index, headers](const httplib::Request&, httplib::Response& r) {
+            std::ifstream in(index);
+            std::stringstream html;
+            html << in.rdbuf();
+            r.set_content(html.str(), "text/html; charset=utf-8");
+            for (const auto& [name, value] : headers) r.set_header(name, value);
+          });
   }
   s.set_error_handler([](const httplib::Request&, httplib::Response& r) {
     if (!r.body.empty()) return;

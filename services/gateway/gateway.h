@@ -17,6 +17,9 @@
 // find one; a client that sends or reads slower than the timeouts is
 // dropped. An open stream with nothing new re-sends its last message every
 // `stream_keepalive`, which finds browsers that went away.
+//
+// GET /console-config.json (no token needed) tells the console how it may
+// sign workers in (console_config.h).
 #ifndef VAGT_SERVICES_GATEWAY_GATEWAY_H_
 #define VAGT_SERVICES_GATEWAY_GATEWAY_H_
 
@@ -27,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "services/gateway/console_config.h"
 
 namespace vagt::gateway {
 
@@ -39,6 +43,9 @@ struct GatewayOptions {
   std::string tls_client_ca;
   // The console's built files; empty or missing: none are served.
   std::string web_dir;
+  // Served to the console as /console-config.json; with an issuer, the
+  // console's Content-Security-Policy also lets it connect to the issuer.
+  ConsoleOidc console_oidc;
   size_t max_body_bytes = 1 << 20;
   int max_connections = 256;
   int max_streams = 128;

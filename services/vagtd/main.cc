@@ -159,6 +159,13 @@ ABSL_FLAG(absl::Duration, oidc_jwks_refresh, absl::Hours(1),
 ABSL_FLAG(absl::Duration, oidc_jwks_min_refetch, absl::Minutes(1),
           "A token with an unknown kid fetches the keys again, at most this "
           "often.");
+ABSL_FLAG(std::string, oidc_console_client_id, "",
+          "The console's client id at the identity provider, for its "
+          "sign-in (authorization code with PKCE); default: "
+          "--oidc_audience.");
+ABSL_FLAG(std::string, oidc_console_scope, "openid profile",
+          "The scopes the console asks the identity provider for; they must "
+          "yield an access token for --oidc_audience.");
 
 namespace {
 
@@ -203,12 +210,24 @@ vagt::vagtd::OidcSettings OidcFromFlags() {
                     .min_refetch = absl::GetFlag(FLAGS_oidc_jwks_min_refetch)}};
 }
 
+// The console signs in with the identity provider vagtd trusts, if any.
+vagt::gateway::ConsoleOidc ConsoleOidcFromFlags() {
+  const std::string issuer = absl::GetFlag(FLAGS_oidc_issuer);
+  if (issuer.empty()) return {};
+  const std::string client_id = absl::GetFlag(FLAGS_oidc_console_client_id);
+  return {.issuer = issuer,
+          .client_id = client_id.empty() ? absl::GetFlag(FLAGS_oidc_audience)
+                                         : client_id,
+          .scope = absl::GetFlag(FLAGS_oidc_console_scope)};
+}
+
 vagt::gateway::GatewayOptions HttpFromFlags() {
   return {.address = absl::GetFlag(FLAGS_http_listen),
           .tls_cert = absl::GetFlag(FLAGS_tls_cert),
           .tls_key = absl::GetFlag(FLAGS_tls_key),
           .tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca),
           .web_dir = absl::GetFlag(FLAGS_web_dir),
+          .console_oidc = ConsoleOidcFromFlags(),
           .max_connections = absl::GetFlag(FLAGS_http_max_connections),
           .max_streams = absl::GetFlag(FLAGS_http_max_streams)};
 }

@@ -1,7 +1,7 @@
 // The browser gateway of a real vagtd (--http_listen), spoken to over HTTP
 // by cpp-httplib's client: Connect unary calls and server streams with the
 // JSON codec, the edge's refusals as Connect errors, the limits, the
-// console's files, and a clean stop with streams open.
+// console's files and its config, and a clean stop with streams open.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -11,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "tests/support/connect_stream.h"
@@ -183,7 +185,11 @@ TEST_F(GatewayTest, FiftyOpenStreamsDoNotStarveOrdinaryRequests) {
         port_, "/vagt.v1.OnCallService/WatchBoard", anna,
         R"({"lineId":"ishoj-bos"})"));
   }
-  for (auto& b : boards) ASSERT_EQ(b->WaitForMessages(1, Deadline()), 1u);
+  for (auto& b : boards) {
+    ASSERT_EQ(b->WaitForMessages(1, Deadline()), 1u)
+        << "HTTP " << b->status() << " " << b->error() << ", end "
+        << b->WaitForEnd(Deadline());
+  }
   // Each of these would wait behind the streams for good if they held every
   // connection the gateway serves.
   for (int i = 0; i < 20; ++i) {
@@ -232,6 +238,20 @@ TEST_F(GatewayTest, ServesTheConsoleAndItsRoutes) {
   EXPECT_EQ(get_call->status, 405);
 }
 
+TEST_F(GatewayTest, TheConsoleConfigOffersNoIdentityProviderWithoutOne) {
+  httplib::Client client("127.0.0.1", port_);
+  httplib::Result config = client.Get("/console-config.json");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->status, 200);
+  EXPECT_EQ(config->body, "{}");
+  EXPECT_EQ(config->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(config->get_header_value("Cache-Control"), "no-store");
+  httplib::Result index = client.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_THAT(index->get_header_value("Content-Security-Policy"),
+              HasSubstr("connect-src 'self';"));
+}
+
 TEST_F(GatewayTest, SigtermEndsOpenStreamsAndStopsCleanly) {
   ConnectStream board(port_, "/vagt.v1.OnCallService/WatchBoard",
                       TokenFor("worker:anna"), R"({"lineId":"ishoj-bos"})");
@@ -246,6 +266,73 @@ TEST_F(GatewayTest, SigtermEndsOpenStreamsAndStopsCleanly) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
       << vagtd_->transcript();
   EXPECT_THAT(vagtd_->transcript(), Not(HasSubstr("Bearer")));
+}
+
+// vagtd trusting an identity provider: the console is told to sign in
+// with it, as the client --oidc_console_client_id (default: the audience).
+class GatewayOidcTest : public testing::VagtdFixture {
+ protected:
+  explicit GatewayOidcTest(std::vector<std::string> more = {})
+      : VagtdFixture(VAGTD_PATH, VAGTCTL_PATH, "worker:anna",
+                     Flags(std::move(more))) {}
+
+  static std::vector<std::string> Flags(std::vector<std::string> more) {
+    std::vector<std::string> flags = {
+        "--http_listen=127.0.0.1:0", "--web_dir=" GATEWAY_WEB_DIR,
+        "--oidc_issuer=https://sso.ishoj.dk/realms/ishoj",
+        "--oidc_audience=vagt", "--oidc_jwks_file=" GATEWAY_OIDC_JWKS};
+    flags.insert(flags.end(), more.begin(), more.end());
+    return flags;
+  }
+
+  void SetUp() override {
+    VagtdFixture::SetUp();
+    if (HasFatalFailure()) return;
+    absl::StatusOr<int> port = testing::GatewayPort(*vagtd_, Deadline());
+    ASSERT_TRUE(port.ok()) << port.status();
+    port_ = *port;
+  }
+
+  int port_ = 0;
+};
+
+class GatewayOidcConsoleClientTest : public GatewayOidcTest {
+ protected:
+  GatewayOidcConsoleClientTest()
+      : GatewayOidcTest({"--oidc_console_client_id=vagt-console",
+                         "--oidc_console_scope=openid profile vagt"}) {}
+};
+
+TEST_F(GatewayOidcTest, TheConsoleConfigNamesTheProviderAndTheAudience) {
+  httplib::Client client("127.0.0.1", port_);
+  httplib::Result config = client.Get("/console-config.json");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->status, 200);
+  google::protobuf::Struct json;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(config->body, &json).ok())
+      << config->body;
+  ASSERT_EQ(json.fields().size(), 1u) << config->body;
+  const auto& oidc = json.fields().at("oidc").struct_value().fields();
+  EXPECT_EQ(oidc.size(), 3u) << config->body;
+  EXPECT_EQ(oidc.at("issuer").string_value(),
+            "https://sso.ishoj.dk/realms/ishoj");
+  EXPECT_EQ(oidc.at("clientId").string_value(), "vagt");
+  EXPECT_EQ(oidc.at("scope").string_value(), "openid profile");
+  EXPECT_EQ(config->get_header_value("Cache-Control"), "no-store");
+  // The console may fetch the provider's discovery and token endpoints.
+  httplib::Result index = client.Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_THAT(index->get_header_value("Content-Security-Policy"),
+              HasSubstr("connect-src 'self' https://sso.ishoj.dk;"));
+}
+
+TEST_F(GatewayOidcConsoleClientTest, TheConsoleConfigNamesItsOwnClient) {
+  httplib::Client client("127.0.0.1", port_);
+  httplib::Result config = client.Get("/console-config.json");
+  ASSERT_TRUE(config);
+  EXPECT_THAT(config->body, HasSubstr(R"("clientId":"vagt-console")"));
+  EXPECT_THAT(config->body, HasSubstr(R"("scope":"openid profile vagt")"));
 }
 
 }  // namespace
