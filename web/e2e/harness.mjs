@@ -304,7 +304,12 @@ export async function startEvening() {
   requirePrerequisites();
   const dir = await mkdtemp(join(tmpdir(), "vagt-console-"));
   const vagtd = new Vagtd(join(dir, "data"));
-  await vagtd.start();
+  try {
+    await vagtd.start();
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
   const cleanup = async () => {
     try {
       await vagtd.stop();
