@@ -1,5 +1,7 @@
 #include "services/gateway/gateway.h"
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -142,10 +144,23 @@ absl::Status BrowserGateway::Impl::Listen() {
   server_->set_write_timeout(Seconds(options_.write_timeout));
   server_->set_keep_alive_timeout(Seconds(options_.keep_alive));
   server_->set_tcp_nodelay(true);
+  // cpp-httplib listens with a backlog of 5, so a burst of connections
+  // (every console reconnecting after a restart) has some reset. Its
+  // listening socket is the one socket these options are set on: noted
+  // here, it listens again below with the system's backlog. SO_REUSEADDR
+  // as cpp-httplib's default, without its SO_REUSEPORT (which would let a
+  // second vagtd share the port).
+  int listening_socket = -1;
+  server_->set_socket_options([&listening_socket](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listening_socket = sock;
+  });
   Route();
   port_ = port == 0 ? server_->bind_to_any_port(host)
                     : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ <= 0) {
+  if (port_ <= 0 || listening_socket < 0 ||
+      ::listen(listening_socket, SOMAXCONN) != 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("--http_listen: cannot listen on ", options_.address));
   }

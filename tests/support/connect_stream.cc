@@ -56,6 +56,7 @@ ConnectStream::ConnectStream(int port, const std::string& path,
     client_.send(request, response, error);
     absl::MutexLock lock(&mu_);
     status_ = response.status;
+    if (error != httplib::Error::Success) error_ = httplib::to_string(error);
     closed_ = true;
   });
 }
@@ -88,6 +89,11 @@ std::vector<std::string> ConnectStream::messages() {
 int ConnectStream::status() {
   absl::MutexLock lock(&mu_);
   return status_;
+}
+
+std::string ConnectStream::error() {
+  absl::MutexLock lock(&mu_);
+  return error_;
 }
 
 bool ConnectStream::Ended() const { return !end_.empty() || closed_; }

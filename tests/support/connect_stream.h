@@ -51,6 +51,9 @@ class ConnectStream {
   std::vector<std::string> messages();
   // The HTTP status once the response ended; 0 while it is open.
   int status();
+  // What cpp-httplib's client reported when the request failed; empty if
+  // it did not.
+  std::string error();
 
  private:
   bool Ended() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -65,6 +68,7 @@ class ConnectStream {
   std::string end_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   int status_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string error_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace vagt::testing
