@@ -47,7 +47,11 @@ export const da = {
     tokenHint: "Formen er vagt1.<nøgle-id>.<hemmelighed> (fra din administrator).",
     submit: "Log ind",
     checking: "Tjekker …",
-    oidcNote: "Log ind med kommunens identitetsudbyder findes endnu ikke i konsollen.",
+    oidcNote:
+      "Du sendes til kommunens login og tilbage hertil. Du skal være oprettet i vagt.",
+    oidcSubmit: "Log ind med kommunens login",
+    oidcLeaving: "Går til kommunens login …",
+    oidcFailed: "Kommunens login lykkedes ikke:",
   },
   board: {
     title: "Tavle",

@@ -48,7 +48,10 @@ export const en: Messages = {
     submit: "Log in",
     checking: "Checking …",
     oidcNote:
-      "Logging in with the municipality's identity provider is not in the console yet.",
+      "You are sent to the municipality's login and back here. You must be registered in vagt.",
+    oidcSubmit: "Log in with the municipality's login",
+    oidcLeaving: "Going to the municipality's login …",
+    oidcFailed: "The municipality's login did not succeed:",
   },
   board: {
     title: "Board",

@@ -1,19 +1,46 @@
 // Log in: a vagt access token ("vagt1.<credential>.<secret>") pasted in,
-// checked with DirectoryService.WhoAmI before it is kept (sessionStorage).
-// A refusal shows the server's own message.
-import type { ConnectError } from "@connectrpc/connect";
-import { useState } from "preact/hooks";
-import { useAuth } from "../auth";
+// checked with DirectoryService.WhoAmI before it is kept (sessionStorage);
+// or, when vagtd names the municipality's identity provider
+// (/console-config.json), its login (oidc.ts), whose access token is then
+// checked the same way. A refusal shows the server's own message; a failed
+// return from the provider shows the provider's.
+import { ConnectError } from "@connectrpc/connect";
+import { useEffect, useState } from "preact/hooks";
+import { goOnAfterSignIn, useAuth } from "../auth";
 import { useI18n } from "../i18n";
-import { navigate, paths } from "../router";
+import { consoleOidc, startOidcSignIn, type OidcConfig } from "../oidc";
 import { ErrorAlert } from "../ui";
+
+function OidcFailureAlert({ failure }: { failure: Error | undefined }) {
+  const { t } = useI18n();
+  if (!failure) return null;
+  if (failure instanceof ConnectError) return <ErrorAlert error={failure} />;
+  return (
+    <p role="alert" data-testid="error" class="error">
+      {t.login.oidcFailed} {failure.message}
+    </p>
+  );
+}
 
 export function LoginScreen() {
   const { t } = useI18n();
-  const { signIn } = useAuth();
+  const { signIn, oidcFailure } = useAuth();
   const [token, setToken] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ConnectError | undefined>(undefined);
+  const [oidc, setOidc] = useState<OidcConfig | undefined>(undefined);
+  const [leaving, setLeaving] = useState(false);
+  const [oidcError, setOidcError] = useState<Error | undefined>(undefined);
+
+  useEffect(() => {
+    let current = true;
+    void consoleOidc().then((config) => {
+      if (current) setOidc(config);
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -26,12 +53,39 @@ export function LoginScreen() {
       return;
     }
     setToken("");
-    if (location.hash === paths.login || !location.hash) navigate(paths.board);
+    goOnAfterSignIn();
+  };
+
+  const leaveForProvider = (config: OidcConfig) => {
+    setLeaving(true);
+    setOidcError(undefined);
+    startOidcSignIn(config).catch((e: unknown) => {
+      setLeaving(false);
+      setOidcError(e instanceof Error ? e : new Error(String(e)));
+    });
   };
 
   return (
     <section class="login" aria-labelledby="login-title">
       <h1 id="login-title">{t.login.title}</h1>
+      {oidc && (
+        <div class="login-oidc">
+          <button
+            type="button"
+            data-testid="login-oidc"
+            disabled={leaving}
+            aria-describedby="login-oidc-hint"
+            onClick={() => leaveForProvider(oidc)}
+          >
+            {leaving ? t.login.oidcLeaving : t.login.oidcSubmit}
+          </button>
+          <p id="login-oidc-hint" class="hint">
+            {t.login.oidcNote}
+          </p>
+          <OidcFailureAlert failure={oidcError ?? oidcFailure} />
+        </div>
+      )}
+      {!oidc && <OidcFailureAlert failure={oidcFailure} />}
       <p>{t.login.intro}</p>
       <form onSubmit={(e) => void submit(e)}>
         <label for="login-token">{t.login.token}</label>
@@ -54,7 +108,6 @@ export function LoginScreen() {
           {busy ? t.login.checking : t.login.submit}
         </button>
       </form>
-      <p class="hint">{t.login.oidcNote}</p>
     </section>
   );
 }
