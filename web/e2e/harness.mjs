@@ -88,10 +88,12 @@ export async function until(what, predicate, deadlineMs = kExpect) {
 
 // One vagtd child process on `dataDir`. start() again after stop() reuses
 // the data directory and the HTTP port (so an open console reconnects to
-// the same origin); the gRPC port is picked anew.
+// the same origin); the gRPC port is picked anew. `flags` are added to
+// vagtd's own (e.g. --oidc_issuer=...).
 export class Vagtd {
-  constructor(dataDir) {
+  constructor(dataDir, flags = []) {
     this.dataDir = dataDir;
+    this.flags = flags;
     this.httpPort = 0;
     this.grpcAddress = "";
     this.consoleUrl = "";
@@ -107,6 +109,7 @@ export class Vagtd {
       `--http_listen=127.0.0.1:${this.httpPort}`,
       `--web_dir=${paths.webDist}`,
       "--shutdown_grace=5s",
+      ...this.flags,
     ];
     const child = spawn(paths.vagtd, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
@@ -299,11 +302,12 @@ export const kPeople = {
 // Starts vagtd on a fresh data directory and registers, as the README does,
 // the team ishoj-bos with its line, kPeople with a token each, citizen-7f3a's
 // consent (the night partner may see handover notes and her crisis plan)
-// and her crisis plan. Returns { vagtd, tokens, dir, cleanup }.
-export async function startEvening() {
+// and her crisis plan. Returns { vagtd, tokens, dir, cleanup }. vagtd runs
+// with `vagtdFlags` too.
+export async function startEvening({ vagtdFlags = [] } = {}) {
   requirePrerequisites();
   const dir = await mkdtemp(join(tmpdir(), "vagt-console-"));
-  const vagtd = new Vagtd(join(dir, "data"));
+  const vagtd = new Vagtd(join(dir, "data"), vagtdFlags);
   try {
     await vagtd.start();
   } catch (e) {
