@@ -69,7 +69,7 @@ export function AuthProvider({ children }: { children: ComponentChildren }) {
         })
         .catch((e: unknown) => {
           setOidcFailure(
-            e instanceof OidcSignInError ? e : new OidcSignInError(String(e)),
+            e instanceof OidcSignInError ? e : new OidcSignInError("refused", String(e)),
           );
           setMe(null);
         });

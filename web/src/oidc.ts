@@ -21,9 +21,16 @@ export interface OidcConfig {
   scope: string;
 }
 
-// A sign-in that did not get a token, with the provider's own words when it
-// refused (`?error=...`).
-export class OidcSignInError extends Error {}
+// A sign-in that did not get a token: none was started in this tab, the
+// server names no provider, or the provider (or the flow's checks) refused,
+// in its own words (`?error=...`, the token endpoint's error, a wrong state).
+export class OidcSignInError extends Error {
+  readonly reason: "not-started" | "no-provider" | "refused";
+  constructor(reason: OidcSignInError["reason"], said = "") {
+    super(said || reason);
+    this.reason = reason;
+  }
+}
 
 // The identity provider vagtd offers, or undefined: none configured, or no
 // configuration to be read (the token form still works).
@@ -70,7 +77,10 @@ async function discover(config: OidcConfig): Promise<oauth.AuthorizationServer> 
 export async function startOidcSignIn(config: OidcConfig): Promise<void> {
   const as = await discover(config);
   if (!as.authorization_endpoint) {
-    throw new OidcSignInError(`${config.issuer} names no authorization_endpoint`);
+    throw new OidcSignInError(
+      "refused",
+      `${config.issuer} names no authorization_endpoint`,
+    );
   }
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -109,9 +119,9 @@ export async function finishOidcSignIn(): Promise<{
   const answer = new URL(location.href);
   history.replaceState(history.state, "", location.pathname + location.hash);
   const trip = takeOidcRoundTrip();
-  if (!trip) throw new OidcSignInError("no sign-in was started in this tab");
+  if (!trip) throw new OidcSignInError("not-started");
   const config = await consoleOidc();
-  if (!config) throw new OidcSignInError("the server offers no identity provider");
+  if (!config) throw new OidcSignInError("no-provider");
   try {
     const as = await discover(config);
     const client: oauth.Client = { client_id: config.clientId };
@@ -136,8 +146,8 @@ export async function finishOidcSignIn(): Promise<{
       e instanceof oauth.ResponseBodyError
     ) {
       const said = e.error_description ? `${e.error}: ${e.error_description}` : e.error;
-      throw new OidcSignInError(said);
+      throw new OidcSignInError("refused", said);
     }
-    throw new OidcSignInError(e instanceof Error ? e.message : String(e));
+    throw new OidcSignInError("refused", e instanceof Error ? e.message : String(e));
   }
 }

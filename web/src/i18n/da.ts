@@ -52,6 +52,8 @@ export const da = {
     oidcSubmit: "Log ind med kommunens login",
     oidcLeaving: "Går til kommunens login …",
     oidcFailed: "Kommunens login lykkedes ikke:",
+    oidcNotStarted: "intet login var begyndt i denne fane. Prøv igen.",
+    oidcNoProvider: "serveren tilbyder ikke længere kommunens login.",
   },
   board: {
     title: "Tavle",

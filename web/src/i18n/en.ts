@@ -52,6 +52,8 @@ export const en: Messages = {
     oidcSubmit: "Log in with the municipality's login",
     oidcLeaving: "Going to the municipality's login …",
     oidcFailed: "The municipality's login did not succeed:",
+    oidcNotStarted: "no login was started in this tab. Try again.",
+    oidcNoProvider: "the server no longer offers the municipality's login.",
   },
   board: {
     title: "Board",

@@ -8,16 +8,25 @@ import { ConnectError } from "@connectrpc/connect";
 import { useEffect, useState } from "preact/hooks";
 import { goOnAfterSignIn, useAuth } from "../auth";
 import { useI18n } from "../i18n";
-import { consoleOidc, startOidcSignIn, type OidcConfig } from "../oidc";
+import { consoleOidc, OidcSignInError, startOidcSignIn, type OidcConfig } from "../oidc";
 import { ErrorAlert } from "../ui";
 
+// The server's refusal of the provider's token as the server said it; the
+// provider's refusal in its own words.
 function OidcFailureAlert({ failure }: { failure: Error | undefined }) {
   const { t } = useI18n();
   if (!failure) return null;
   if (failure instanceof ConnectError) return <ErrorAlert error={failure} />;
+  const reason = failure instanceof OidcSignInError ? failure.reason : "refused";
+  const why =
+    reason === "not-started"
+      ? t.login.oidcNotStarted
+      : reason === "no-provider"
+        ? t.login.oidcNoProvider
+        : failure.message;
   return (
     <p role="alert" data-testid="error" class="error">
-      {t.login.oidcFailed} {failure.message}
+      {t.login.oidcFailed} {why}
     </p>
   );
 }
