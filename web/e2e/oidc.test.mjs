@@ -9,7 +9,15 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launchBrowser, newPage, see, startEvening, until, webDir } from "./harness.mjs";
+import {
+  launchBrowser,
+  newPage,
+  see,
+  seriousViolations,
+  startEvening,
+  until,
+  webDir,
+} from "./harness.mjs";
 
 const kClientId = "vagt-console";
 
@@ -194,6 +202,9 @@ test("Karl, whom vagt does not know, sees vagtd's refusal on the login screen", 
     await see(page, "login-oidc");
     assert.equal(await page.evaluate(() => sessionStorage.getItem("vagt.token")), null);
     assert.match(refusal.body.message, /worker:karl/);
+    // The login screen with both ways in and an alert is as accessible as
+    // the others (accessibility.test.mjs has no provider).
+    assert.deepEqual(await seriousViolations(page), []);
   } finally {
     await page.context().close();
   }
