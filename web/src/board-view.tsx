@@ -4,6 +4,8 @@
 // a past instant (the review's BoardAt).
 import type { Board, HandoverNote, RunningEscalation } from "./gen/vagt/v1/oncall_pb";
 import { EscalationStatus } from "./gen/vagt/v1/oncall_pb";
+import { AlarmKind } from "./gen/vagt/v1/events_pb";
+import type { ComponentChildren } from "preact";
 import { useI18n } from "./i18n";
 import { paths } from "./router";
 import { formatClockDuration, toDate } from "./time";
@@ -32,6 +34,72 @@ export function Countdown({ esc, now }: { esc: RunningEscalation; now: Date }) {
         ? t.board.deadlinePassed(formatClockDuration(left))
         : t.board.deadlineIn(formatClockDuration(left))}
     </span>
+  );
+}
+
+// What needs attention, in the console's language, from the board's own
+// fields; the server's `alerts` say the same in English for vagtctl. Those
+// it adds on top (the board is behind the log) come first and have no
+// fields: they are shown as the server wrote them.
+function Alarms({ board, now }: { board: Board; now: Date }) {
+  const { t } = useI18n();
+  const items: ComponentChildren[] = [];
+  if (board.nobodyResponsible) items.push(t.alert.nobodyResponsible(board.lineId));
+  for (const a of board.openAlarms) {
+    items.push(
+      <>
+        {t.alarmKind[a.kind]}
+        {a.kind === AlarmKind.ESCALATION_STALLED && ` (${a.escalationId})`}
+        {a.planned && (
+          <>
+            {" "}
+            – {t.board.planned}: <PartyName party={a.planned} />
+          </>
+        )}{" "}
+        – {t.alert.since} <When ts={a.since} now={now} />
+      </>,
+    );
+  }
+  const planned = board.planned;
+  if (planned?.holderDiffers && planned.duty && !board.nobodyResponsible) {
+    items.push(
+      <>
+        {t.alert.plannedDiffers} <PartyName party={planned.duty} /> – {t.alert.heldBy}{" "}
+        <PartyName party={board.holder} />
+      </>,
+    );
+  }
+  const handover = board.pendingHandover;
+  if (handover?.overdue) {
+    items.push(
+      <>
+        {t.alert.handoverOverdue} <PartyName party={handover.offeredTo} /> ({t.alert.due}{" "}
+        <When ts={handover.respondBy} now={now} />)
+      </>,
+    );
+  }
+  for (const e of board.runningEscalations) {
+    if (!e.deadlinePassed) continue;
+    items.push(
+      <>
+        {t.alert.notAcknowledged} <PartyName party={e.target} /> ({t.alert.due}{" "}
+        <When ts={e.ackDeadline} now={now} />)
+      </>,
+    );
+  }
+  const serversOwn = board.alerts.slice(
+    0,
+    Math.max(0, board.alerts.length - items.length),
+  );
+  if (serversOwn.length === 0 && items.length === 0) return <p>{t.board.noAlarms}</p>;
+  return (
+    <ul class="alarms">
+      {[...serversOwn, ...items].map((item, i) => (
+        <li key={String(i)} class="warn">
+          {item}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -121,22 +189,7 @@ export function BoardView({ board, now }: { board: Board; now: Date }) {
       <section class="card" aria-labelledby="board-alarms-title">
         <h2 id="board-alarms-title">{t.board.alarmsTitle}</h2>
         <div data-testid="board-alarms">
-          {board.alerts.length === 0 && board.openAlarms.length === 0 ? (
-            <p>{t.board.noAlarms}</p>
-          ) : (
-            <ul class="alarms">
-              {board.alerts.map((a, i) => (
-                <li key={`alert-${String(i)}`} class="warn">
-                  {a}
-                </li>
-              ))}
-              {board.openAlarms.map((a) => (
-                <li key={a.alarmId} class="warn">
-                  {t.alarmKind[a.kind]}: {a.detail} (<When ts={a.since} now={now} />)
-                </li>
-              ))}
-            </ul>
-          )}
+          <Alarms board={board} now={now} />
         </div>
       </section>
 

@@ -55,6 +55,15 @@ export const da = {
     oidcNotStarted: "intet login var begyndt i denne fane. Prøv igen.",
     oidcNoProvider: "serveren tilbyder ikke længere kommunens login.",
   },
+  alert: {
+    nobodyResponsible: (line: string) => `INGEN HAR ANSVARET FOR LINJE ${line}`,
+    since: "siden",
+    plannedDiffers: "Vagtplanen har",
+    heldBy: "linjen har",
+    handoverOverdue: "Overleveringen er ikke modtaget af",
+    notAcknowledged: "Eskaleringen er ikke kvitteret af",
+    due: "frist",
+  },
   board: {
     title: "Tavle",
     line: "Linje",

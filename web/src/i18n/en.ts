@@ -55,6 +55,15 @@ export const en: Messages = {
     oidcNotStarted: "no login was started in this tab. Try again.",
     oidcNoProvider: "the server no longer offers the municipality's login.",
   },
+  alert: {
+    nobodyResponsible: (line: string) => `NOBODY IS RESPONSIBLE FOR LINE ${line}`,
+    since: "since",
+    plannedDiffers: "The roster plans",
+    heldBy: "the line is held by",
+    handoverOverdue: "The handover is not accepted by",
+    notAcknowledged: "The escalation is not acknowledged by",
+    due: "due",
+  },
   board: {
     title: "Board",
     line: "Line",
