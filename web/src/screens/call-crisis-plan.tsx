@@ -8,7 +8,7 @@ import { AccessPurpose, CrisisPlanLookupResult } from "../gen/vagt/v1/events_pb"
 import type { GetCrisisPlanResponse } from "../gen/vagt/v1/citizens_pb";
 import { useCommand, useQuery } from "../hooks";
 import { useI18n } from "../i18n";
-import { ErrorAlert, When } from "../ui";
+import { ErrorAlert, TextField, When } from "../ui";
 
 function List({ title, items }: { title: string; items: string[] }) {
   if (items.length === 0) return null;
@@ -135,31 +135,20 @@ export function CrisisPlanPanel(props: {
         }}
       >
         {!props.citizenRef && (
-          <div class="field">
-            <label for="crisis-plan-citizen">{t.crisisPlan.citizen}</label>
-            <input
-              id="crisis-plan-citizen"
-              data-testid="crisis-plan-citizen"
-              value={citizen}
-              autoComplete="off"
-              onInput={(e) => setCitizen(e.currentTarget.value)}
-            />
-          </div>
-        )}
-        <div class="field">
-          <label for="crisis-plan-purpose">{t.crisisPlan.purpose}</label>
-          <input
-            id="crisis-plan-purpose"
-            data-testid="crisis-plan-purpose"
-            value={purpose}
-            autoComplete="off"
-            aria-describedby="crisis-plan-purpose-hint"
-            onInput={(e) => setPurpose(e.currentTarget.value)}
+          <TextField
+            id="crisis-plan-citizen"
+            label={t.crisisPlan.citizen}
+            value={citizen}
+            onInput={setCitizen}
           />
-          <p id="crisis-plan-purpose-hint" class="hint">
-            {t.crisisPlan.purposeHint}
-          </p>
-        </div>
+        )}
+        <TextField
+          id="crisis-plan-purpose"
+          label={t.crisisPlan.purpose}
+          value={purpose}
+          hint={t.crisisPlan.purposeHint}
+          onInput={setPurpose}
+        />
         <ErrorAlert error={read.error ?? record.error} />
         <button
           type="submit"

@@ -14,7 +14,7 @@ import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
 import { partyFromId } from "../parties";
 import { addDays, instantFromInput, localDate, toTimestamp } from "../time";
-import { ErrorAlert, optionOf } from "../ui";
+import { EnumSelect, ErrorAlert, TextField } from "../ui";
 import { rememberClosed } from "./call-state";
 
 export const escalationLevels = [
@@ -24,6 +24,8 @@ export const escalationLevels = [
   EscalationLevel.PSYCHIATRIC_EMERGENCY,
   EscalationLevel.POLICE,
 ];
+// The levels to escalate to, or none: the line's policy chooses.
+const levelChoices = [EscalationLevel.UNSPECIFIED, ...escalationLevels];
 const urgencies = [
   EscalationUrgency.IMMEDIATE,
   EscalationUrgency.URGENT,
@@ -66,71 +68,39 @@ export function EscalateForm({ callId }: { callId: string }) {
           void raise.run().then((r) => r && setReason(""));
         }}
       >
-        <div class="field">
-          <label for="escalate-reason">{t.escalate.reason}</label>
-          <input
-            id="escalate-reason"
-            data-testid="escalate-reason"
-            value={reason}
-            autoComplete="off"
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="escalate-urgency">{t.escalate.urgency}</label>
-          <select
-            id="escalate-urgency"
-            data-testid="escalate-urgency"
-            value={String(urgency)}
-            onChange={(e) =>
-              setUrgency(optionOf(urgencies, e.currentTarget.value, urgency))
-            }
-          >
-            {urgencies.map((u) => (
-              <option key={u} value={String(u)}>
-                {t.urgency[u]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="escalate-level">{t.escalate.level}</label>
-          <select
-            id="escalate-level"
-            data-testid="escalate-level"
-            value={String(level)}
-            onChange={(e) =>
-              setLevel(
-                optionOf(
-                  escalationLevels,
-                  e.currentTarget.value,
-                  EscalationLevel.UNSPECIFIED,
-                ),
-              )
-            }
-          >
-            <option value={String(EscalationLevel.UNSPECIFIED)}>
-              {t.escalate.byPolicy}
-            </option>
-            {escalationLevels.map((l) => (
-              <option key={l} value={String(l)}>
-                {t.escalationLevel[l]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TextField
+          id="escalate-reason"
+          label={t.escalate.reason}
+          value={reason}
+          onInput={setReason}
+        />
+        <EnumSelect
+          id="escalate-urgency"
+          label={t.escalate.urgency}
+          options={urgencies}
+          names={t.urgency}
+          value={urgency}
+          onChange={setUrgency}
+        />
+        <EnumSelect
+          id="escalate-level"
+          label={t.escalate.level}
+          options={levelChoices}
+          names={{
+            ...t.escalationLevel,
+            [EscalationLevel.UNSPECIFIED]: t.escalate.byPolicy,
+          }}
+          value={level}
+          onChange={setLevel}
+        />
         {level !== EscalationLevel.UNSPECIFIED && (
-          <div class="field">
-            <label for="escalate-target">{t.escalate.target}</label>
-            <input
-              id="escalate-target"
-              data-testid="escalate-target"
-              value={target}
-              autoComplete="off"
-              placeholder="partner:akut-ishoj"
-              onInput={(e) => setTarget(e.currentTarget.value)}
-            />
-          </div>
+          <TextField
+            id="escalate-target"
+            label={t.escalate.target}
+            value={target}
+            placeholder="partner:akut-ishoj"
+            onInput={setTarget}
+          />
         )}
         <ErrorAlert error={raise.error} />
         <button type="submit" data-testid="escalate-submit" disabled={raise.busy}>
@@ -184,69 +154,43 @@ export function CloseCallForm(props: {
           });
         }}
       >
-        <div class="field">
-          <label for="close-outcome">{t.close.outcome}</label>
-          <select
-            id="close-outcome"
-            data-testid="close-outcome"
-            value={String(outcome)}
-            onChange={(e) =>
-              setOutcome(optionOf(outcomes, e.currentTarget.value, outcome))
-            }
-          >
-            {outcomes.map((o) => (
-              <option key={o} value={String(o)}>
-                {t.outcome[o]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="close-summary">{t.close.summary}</label>
-          <textarea
-            id="close-summary"
-            data-testid="close-summary"
-            rows={2}
-            value={summary}
-            onInput={(e) => setSummary(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="close-follow-up">{t.close.followUp}</label>
-          <input
-            id="close-follow-up"
-            data-testid="close-follow-up"
-            value={task}
-            autoComplete="off"
-            aria-describedby="close-follow-up-hint"
-            onInput={(e) => setTask(e.currentTarget.value)}
-          />
-          <p id="close-follow-up-hint" class="hint">
-            {t.close.followUpHint}
-          </p>
-        </div>
+        <EnumSelect
+          id="close-outcome"
+          label={t.close.outcome}
+          options={outcomes}
+          names={t.outcome}
+          value={outcome}
+          onChange={setOutcome}
+        />
+        <TextField
+          id="close-summary"
+          label={t.close.summary}
+          rows={2}
+          value={summary}
+          onInput={setSummary}
+        />
+        <TextField
+          id="close-follow-up"
+          label={t.close.followUp}
+          value={task}
+          hint={t.close.followUpHint}
+          onInput={setTask}
+        />
         {task.trim() && (
           <>
-            <div class="field">
-              <label for="close-follow-up-by">{t.close.followUpBy}</label>
-              <input
-                id="close-follow-up-by"
-                data-testid="close-follow-up-by"
-                value={owner}
-                autoComplete="off"
-                onInput={(e) => setOwner(e.currentTarget.value)}
-              />
-            </div>
-            <div class="field">
-              <label for="close-follow-up-due">{t.close.followUpDue}</label>
-              <input
-                id="close-follow-up-due"
-                data-testid="close-follow-up-due"
-                type="datetime-local"
-                value={due}
-                onInput={(e) => setDue(e.currentTarget.value)}
-              />
-            </div>
+            <TextField
+              id="close-follow-up-by"
+              label={t.close.followUpBy}
+              value={owner}
+              onInput={setOwner}
+            />
+            <TextField
+              id="close-follow-up-due"
+              label={t.close.followUpDue}
+              type="datetime-local"
+              value={due}
+              onInput={setDue}
+            />
           </>
         )}
         <ErrorAlert error={close.error} />

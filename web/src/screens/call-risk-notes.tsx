@@ -4,7 +4,7 @@ import { clients } from "../api";
 import { RiskLevel } from "../gen/vagt/v1/events_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
-import { ErrorAlert, optionOf } from "../ui";
+import { EnumSelect, ErrorAlert, TextField } from "../ui";
 
 const levels = [
   RiskLevel.NONE,
@@ -32,31 +32,20 @@ export function RiskForm({ callId }: { callId: string }) {
           void assess.run();
         }}
       >
-        <div class="field">
-          <label for="call-risk">{t.call.riskLevel}</label>
-          <select
-            id="call-risk"
-            data-testid="call-risk"
-            value={String(level)}
-            onChange={(e) => setLevel(optionOf(levels, e.currentTarget.value, level))}
-          >
-            {levels.map((l) => (
-              <option key={l} value={String(l)}>
-                {t.risk[l]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="call-risk-reason">{t.call.riskReason}</label>
-          <input
-            id="call-risk-reason"
-            data-testid="call-risk-reason"
-            value={reason}
-            autoComplete="off"
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-        </div>
+        <EnumSelect
+          id="call-risk"
+          label={t.call.riskLevel}
+          options={levels}
+          names={t.risk}
+          value={level}
+          onChange={setLevel}
+        />
+        <TextField
+          id="call-risk-reason"
+          label={t.call.riskReason}
+          value={reason}
+          onInput={setReason}
+        />
         <ErrorAlert error={assess.error} />
         <button type="submit" data-testid="risk-submit" disabled={assess.busy}>
           {t.call.riskSubmit}
@@ -95,16 +84,13 @@ export function NoteForm({ callId }: { callId: string }) {
           });
         }}
       >
-        <div class="field">
-          <label for="note-text">{t.call.note}</label>
-          <textarea
-            id="note-text"
-            data-testid="note-text"
-            rows={3}
-            value={text}
-            onInput={(e) => setText(e.currentTarget.value)}
-          />
-        </div>
+        <TextField
+          id="note-text"
+          label={t.call.note}
+          rows={3}
+          value={text}
+          onInput={setText}
+        />
         <ErrorAlert error={add.error} />
         <button type="submit" data-testid="note-submit" disabled={add.busy}>
           {t.call.noteSubmit}

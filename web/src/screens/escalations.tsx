@@ -19,7 +19,7 @@ import { useI18n } from "../i18n";
 import { LineChooser } from "../line-chooser";
 import { partyFromId } from "../parties";
 import { paths } from "../router";
-import { ErrorAlert, optionOf, PartyName, When } from "../ui";
+import { EnumSelect, ErrorAlert, PartyName, TextField, When } from "../ui";
 import { escalationLevels } from "./call-escalate-close";
 
 const declineReasons = [
@@ -152,59 +152,39 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
       </div>
       <fieldset>
         <legend>{t.escalations.declineTitle}</legend>
-        <div class="field">
-          <label for={f("reason")}>{t.escalations.declineReason}</label>
-          <select
-            id={f("reason")}
-            data-testid="esc-decline-reason"
-            value={String(reason)}
-            onChange={(e) =>
-              setReason(optionOf(declineReasons, e.currentTarget.value, reason))
-            }
-          >
-            {declineReasons.map((r) => (
-              <option key={r} value={String(r)}>
-                {t.declineReason[r]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for={f("text")}>{t.escalations.declineText}</label>
-          <input
-            id={f("text")}
-            data-testid="esc-decline-text"
-            value={explanation}
-            onInput={(e) => setExplanation(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for={f("next-level")}>{t.escalations.nextLevel}</label>
-          <select
-            id={f("next-level")}
-            data-testid="esc-next-level"
-            value={String(nextLevel)}
-            onChange={(e) =>
-              setNextLevel(optionOf(escalationLevels, e.currentTarget.value, nextLevel))
-            }
-          >
-            {escalationLevels.map((l) => (
-              <option key={l} value={String(l)}>
-                {t.escalationLevel[l]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for={f("next-target")}>{t.escalations.nextTarget}</label>
-          <input
-            id={f("next-target")}
-            data-testid="esc-next-target"
-            value={nextTarget}
-            placeholder="partner:akut-ishoj"
-            onInput={(e) => setNextTarget(e.currentTarget.value)}
-          />
-        </div>
+        <EnumSelect
+          id={f("reason")}
+          testId="esc-decline-reason"
+          label={t.escalations.declineReason}
+          options={declineReasons}
+          names={t.declineReason}
+          value={reason}
+          onChange={setReason}
+        />
+        <TextField
+          id={f("text")}
+          testId="esc-decline-text"
+          label={t.escalations.declineText}
+          value={explanation}
+          onInput={setExplanation}
+        />
+        <EnumSelect
+          id={f("next-level")}
+          testId="esc-next-level"
+          label={t.escalations.nextLevel}
+          options={escalationLevels}
+          names={t.escalationLevel}
+          value={nextLevel}
+          onChange={setNextLevel}
+        />
+        <TextField
+          id={f("next-target")}
+          testId="esc-next-target"
+          label={t.escalations.nextTarget}
+          value={nextTarget}
+          placeholder="partner:akut-ishoj"
+          onInput={setNextTarget}
+        />
         <button
           type="button"
           data-testid="esc-decline"
@@ -216,15 +196,13 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
       </fieldset>
       <fieldset>
         <legend>{t.escalations.resolveTitle}</legend>
-        <div class="field">
-          <label for={f("outcome")}>{t.escalations.outcome}</label>
-          <input
-            id={f("outcome")}
-            data-testid="esc-resolve-outcome"
-            value={outcome}
-            onInput={(e) => setOutcome(e.currentTarget.value)}
-          />
-        </div>
+        <TextField
+          id={f("outcome")}
+          testId="esc-resolve-outcome"
+          label={t.escalations.outcome}
+          value={outcome}
+          onInput={setOutcome}
+        />
         <button
           type="button"
           data-testid="esc-resolve"
@@ -237,15 +215,13 @@ function EscalationItem({ esc, now }: { esc: RunningEscalation; now: Date }) {
       {esc.target?.id !== myself && (
         <fieldset>
           <legend>{t.escalations.cancelTitle}</legend>
-          <div class="field">
-            <label for={f("cancel")}>{t.escalations.cancelReason}</label>
-            <input
-              id={f("cancel")}
-              data-testid="esc-cancel-reason"
-              value={cancelReason}
-              onInput={(e) => setCancelReason(e.currentTarget.value)}
-            />
-          </div>
+          <TextField
+            id={f("cancel")}
+            testId="esc-cancel-reason"
+            label={t.escalations.cancelReason}
+            value={cancelReason}
+            onInput={setCancelReason}
+          />
           <button
             type="button"
             data-testid="esc-cancel"

@@ -6,7 +6,7 @@ import { LineHandoverDeclineReason } from "../gen/vagt/v1/events_pb";
 import type { PendingHandover } from "../gen/vagt/v1/oncall_pb";
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
-import { ErrorAlert, optionOf, PartyName, When } from "../ui";
+import { EnumSelect, ErrorAlert, PartyName, TextField, When } from "../ui";
 
 const handoverDeclineReasons = [
   LineHandoverDeclineReason.NOT_ON_DUTY,
@@ -78,32 +78,20 @@ export function HandoverOffered({
           {t.handover.accept}
         </button>
       </div>
-      <div class="field">
-        <label for="handover-decline-reason">{t.handover.declineReason}</label>
-        <select
-          id="handover-decline-reason"
-          data-testid="handover-decline-reason"
-          value={String(reason)}
-          onChange={(e) =>
-            setReason(optionOf(handoverDeclineReasons, e.currentTarget.value, reason))
-          }
-        >
-          {handoverDeclineReasons.map((r) => (
-            <option key={r} value={String(r)}>
-              {t.handoverDeclineReason[r]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="handover-decline-text">{t.handover.declineText}</label>
-        <input
-          id="handover-decline-text"
-          data-testid="handover-decline-text"
-          value={explanation}
-          onInput={(e) => setExplanation(e.currentTarget.value)}
-        />
-      </div>
+      <EnumSelect
+        id="handover-decline-reason"
+        label={t.handover.declineReason}
+        options={handoverDeclineReasons}
+        names={t.handoverDeclineReason}
+        value={reason}
+        onChange={setReason}
+      />
+      <TextField
+        id="handover-decline-text"
+        label={t.handover.declineText}
+        value={explanation}
+        onInput={setExplanation}
+      />
       <button
         type="button"
         data-testid="handover-decline"

@@ -13,7 +13,7 @@ import { useI18n } from "../i18n";
 import { LineChooser } from "../line-chooser";
 import { partyFromId } from "../parties";
 import { instantFromInput, toTimestamp } from "../time";
-import { ErrorAlert } from "../ui";
+import { ErrorAlert, TextField } from "../ui";
 import { HandoverOffered } from "./handover-offered";
 
 export function HandoverScreen() {
@@ -89,57 +89,43 @@ export function HandoverScreen() {
             void offer.run().then((r) => r && setEdited(false));
           }}
         >
-          <div class="field">
-            <label for="handover-to">{t.handover.to}</label>
-            <input
-              id="handover-to"
-              data-testid="handover-to"
-              list="handover-candidates"
-              value={to}
-              autoComplete="off"
-              placeholder="worker:bo / partner:natpartner"
-              aria-describedby="handover-to-hint"
-              onInput={(e) => setTo(e.currentTarget.value)}
-            />
+          <TextField
+            id="handover-to"
+            label={t.handover.to}
+            list="handover-candidates"
+            value={to}
+            placeholder="worker:bo / partner:natpartner"
+            hint={t.handover.toHint}
+            onInput={setTo}
+          >
             <datalist id="handover-candidates">
               {candidates.map((c) => (
                 <option key={c} value={c} />
               ))}
             </datalist>
-            <p id="handover-to-hint" class="hint">
-              {t.handover.toHint}
-            </p>
-          </div>
-          <div class="field">
-            <label for="handover-note">{t.handover.note}</label>
-            <textarea
-              id="handover-note"
-              data-testid="handover-note"
-              rows={6}
-              value={note}
-              aria-describedby="handover-note-hint"
-              onInput={(e) => {
-                setEdited(true);
-                setNote(e.currentTarget.value);
-              }}
-            />
-            <p id="handover-note-hint" class="hint">
-              {t.handover.noteHint}
-            </p>
+          </TextField>
+          <TextField
+            id="handover-note"
+            label={t.handover.note}
+            rows={6}
+            value={note}
+            hint={t.handover.noteHint}
+            onInput={(v) => {
+              setEdited(true);
+              setNote(v);
+            }}
+          >
             <p class="hint" aria-live="polite">
               {t.handover.itemCount(items.length)}
             </p>
-          </div>
-          <div class="field">
-            <label for="handover-respond-by">{t.handover.respondBy}</label>
-            <input
-              id="handover-respond-by"
-              data-testid="handover-respond-by"
-              type="datetime-local"
-              value={respondBy}
-              onInput={(e) => setRespondBy(e.currentTarget.value)}
-            />
-          </div>
+          </TextField>
+          <TextField
+            id="handover-respond-by"
+            label={t.handover.respondBy}
+            type="datetime-local"
+            value={respondBy}
+            onInput={setRespondBy}
+          />
           <ErrorAlert error={offer.error} />
           <button type="submit" data-testid="handover-offer" disabled={offer.busy}>
             {t.handover.offer}

@@ -9,7 +9,7 @@ import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
 import { useLines } from "../lines";
 import { navigate, paths } from "../router";
-import { ErrorAlert, optionOf } from "../ui";
+import { EnumSelect, ErrorAlert, TextField } from "../ui";
 import { rememberOpened } from "./call-state";
 
 const callerKinds = [
@@ -87,83 +87,51 @@ export function NewCallScreen() {
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="call-caller-kind">{t.newCall.callerKind}</label>
-          <select
-            id="call-caller-kind"
-            data-testid="call-caller-kind"
-            value={String(callerKind)}
-            onKeyDown={submitOnEnter}
-            onChange={(e) =>
-              setCallerKind(optionOf(callerKinds, e.currentTarget.value, callerKind))
-            }
-          >
-            {callerKinds.map((k) => (
-              <option key={k} value={String(k)}>
-                {t.callerKind[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="call-citizen">{t.newCall.citizen}</label>
-          <input
-            id="call-citizen"
-            data-testid="call-citizen"
-            value={citizen}
-            // The worker types at once, while the caller speaks (the screen
-            // exists for this field).
-            // eslint-disable-next-line jsx-a11y/no-autofocus
-            autoFocus
-            autoComplete="off"
-            placeholder="citizen-7f3a"
-            aria-describedby="call-citizen-hint"
-            onInput={(e) => setCitizen(e.currentTarget.value)}
-          />
-          <p id="call-citizen-hint" class="hint">
-            {t.newCall.citizenHint}
-          </p>
-        </div>
+        <EnumSelect
+          id="call-caller-kind"
+          label={t.newCall.callerKind}
+          options={callerKinds}
+          names={t.callerKind}
+          value={callerKind}
+          onKeyDown={submitOnEnter}
+          onChange={setCallerKind}
+        />
+        <TextField
+          id="call-citizen"
+          label={t.newCall.citizen}
+          value={citizen}
+          // The worker types at once, while the caller speaks (the screen
+          // exists for this field).
+          // eslint-disable-next-line jsx-a11y/no-autofocus
+          autoFocus
+          placeholder="citizen-7f3a"
+          hint={t.newCall.citizenHint}
+          onInput={setCitizen}
+        />
         {callerKind === CallerKind.RELATIVE && (
-          <div class="field">
-            <label for="call-caller-relation">{t.newCall.relation}</label>
-            <input
-              id="call-caller-relation"
-              data-testid="call-caller-relation"
-              value={relation}
-              autoComplete="off"
-              onInput={(e) => setRelation(e.currentTarget.value)}
-            />
-          </div>
-        )}
-        <div class="field wide">
-          <label for="call-reason">{t.newCall.reason}</label>
-          <input
-            id="call-reason"
-            data-testid="call-reason"
-            value={reason}
-            autoComplete="off"
-            onInput={(e) => setReason(e.currentTarget.value)}
+          <TextField
+            id="call-caller-relation"
+            label={t.newCall.relation}
+            value={relation}
+            onInput={setRelation}
           />
-        </div>
-        <div class="field">
-          <label for="call-channel">{t.newCall.channel}</label>
-          <select
-            id="call-channel"
-            data-testid="call-channel"
-            value={String(channel)}
-            onKeyDown={submitOnEnter}
-            onChange={(e) =>
-              setChannel(optionOf(channels, e.currentTarget.value, channel))
-            }
-          >
-            {channels.map((c) => (
-              <option key={c} value={String(c)}>
-                {t.channel[c]}
-              </option>
-            ))}
-          </select>
-        </div>
+        )}
+        <TextField
+          id="call-reason"
+          label={t.newCall.reason}
+          wide
+          value={reason}
+          onInput={setReason}
+        />
+        <EnumSelect
+          id="call-channel"
+          label={t.newCall.channel}
+          options={channels}
+          names={t.channel}
+          value={channel}
+          onKeyDown={submitOnEnter}
+          onChange={setChannel}
+        />
         <ErrorAlert error={receive.error} />
         <div class="actions wide">
           <button type="submit" data-testid="call-submit" disabled={receive.busy}>

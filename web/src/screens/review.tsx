@@ -12,7 +12,7 @@ import { useQuery } from "../hooks";
 import { useI18n } from "../i18n";
 import { LineChooser } from "../line-chooser";
 import { instantFromInput, inputValue, toDate, toTimestamp } from "../time";
-import { blobUrl, ErrorAlert, optionOf } from "../ui";
+import { blobUrl, EnumSelect, ErrorAlert, TextField } from "../ui";
 import { TimelineEvent } from "./review-events";
 
 const purposes = [
@@ -23,7 +23,9 @@ const purposes = [
   AccessPurpose.OTHER,
 ];
 
-const formats = [ReviewFormat.HTML, ReviewFormat.JSON];
+const formats = [ReviewFormat.HTML, ReviewFormat.JSON] as const;
+type Format = (typeof formats)[number];
+const formatNames = { [ReviewFormat.HTML]: "HTML", [ReviewFormat.JSON]: "JSON" };
 
 type Subject = { case: "callId"; value: string } | { case: "citizenRef"; value: string };
 
@@ -41,7 +43,7 @@ export function ReviewScreen() {
   const [purpose, setPurpose] = useState(AccessPurpose.CRISIS_REVIEW);
   const [reason, setReason] = useState("");
   const [at, setAt] = useState(() => inputValue(new Date()));
-  const [format, setFormat] = useState(ReviewFormat.HTML);
+  const [format, setFormat] = useState<Format>(ReviewFormat.HTML);
   const [pages, setPages] = useState<Page[]>([]);
   const [file, setFile] = useState<{ url: string; name: string } | undefined>(undefined);
   const access = { purpose, reason: reason.trim() };
@@ -116,72 +118,46 @@ export function ReviewScreen() {
             void show();
           }}
         >
-          <div class="field">
-            <label for="review-call-id">{t.review.callId}</label>
-            <input
-              id="review-call-id"
-              data-testid="review-call-id"
-              value={callId}
-              autoComplete="off"
-              onInput={(e) => setCallId(e.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="review-citizen-id">{t.review.citizen}</label>
-            <input
-              id="review-citizen-id"
-              data-testid="review-citizen-id"
-              value={citizen}
-              autoComplete="off"
-              placeholder="citizen-7f3a"
-              onInput={(e) => setCitizen(e.currentTarget.value)}
-            />
-          </div>
-          <div class="field">
-            <label for="review-purpose">{t.review.purpose}</label>
-            <select
-              id="review-purpose"
-              data-testid="review-purpose"
-              value={String(purpose)}
-              onChange={(e) =>
-                setPurpose(optionOf(purposes, e.currentTarget.value, purpose))
-              }
-            >
-              {purposes.map((p) => (
-                <option key={p} value={String(p)}>
-                  {t.purpose[p]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="review-reason">{t.review.reason}</label>
-            <input
-              id="review-reason"
-              data-testid="review-reason"
-              value={reason}
-              autoComplete="off"
-              onInput={(e) => setReason(e.currentTarget.value)}
-            />
-          </div>
+          <TextField
+            id="review-call-id"
+            label={t.review.callId}
+            value={callId}
+            onInput={setCallId}
+          />
+          <TextField
+            id="review-citizen-id"
+            label={t.review.citizen}
+            value={citizen}
+            placeholder="citizen-7f3a"
+            onInput={setCitizen}
+          />
+          <EnumSelect
+            id="review-purpose"
+            label={t.review.purpose}
+            options={purposes}
+            names={t.purpose}
+            value={purpose}
+            onChange={setPurpose}
+          />
+          <TextField
+            id="review-reason"
+            label={t.review.reason}
+            value={reason}
+            onInput={setReason}
+          />
           <div class="actions wide">
             <button type="submit" data-testid="review-show" disabled={timeline.busy}>
               {t.review.show}
             </button>
-            <label for="review-format" class="inline-label">
-              {t.review.format}
-            </label>
-            <select
+            <EnumSelect
               id="review-format"
-              data-testid="review-format"
-              value={String(format)}
-              onChange={(e) =>
-                setFormat(optionOf(formats, e.currentTarget.value, format))
-              }
-            >
-              <option value={String(ReviewFormat.HTML)}>HTML</option>
-              <option value={String(ReviewFormat.JSON)}>JSON</option>
-            </select>
+              label={t.review.format}
+              inline
+              options={formats}
+              names={formatNames}
+              value={format}
+              onChange={setFormat}
+            />
             <button
               type="button"
               data-testid="review-export"
@@ -231,17 +207,14 @@ export function ReviewScreen() {
             void boardAt.run();
           }}
         >
-          <div class="field">
-            <label for="review-at">{t.review.at}</label>
-            <input
-              id="review-at"
-              data-testid="review-at"
-              type="datetime-local"
-              value={at}
-              onInput={(e) => setAt(e.currentTarget.value)}
-            />
-            <p class="hint">{t.review.atHint}</p>
-          </div>
+          <TextField
+            id="review-at"
+            label={t.review.at}
+            type="datetime-local"
+            value={at}
+            hint={t.review.atHint}
+            onInput={setAt}
+          />
           <button
             type="submit"
             data-testid="review-board-at"

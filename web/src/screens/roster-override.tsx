@@ -6,7 +6,7 @@ import { PartyKind, RosterOverrideReason, RosterRole } from "../gen/vagt/v1/even
 import { useCommand } from "../hooks";
 import { useI18n } from "../i18n";
 import { partyFromId } from "../parties";
-import { ErrorAlert, optionOf } from "../ui";
+import { EnumSelect, ErrorAlert, TextField } from "../ui";
 
 const roles = [RosterRole.DUTY, RosterRole.BACKUP];
 const reasons = [
@@ -61,77 +61,49 @@ export function OverrideForm({
           void add.run().then((r) => r && onAdded());
         }}
       >
-        <div class="field">
-          <label for="override-role">{t.roster.role}</label>
-          <select
-            id="override-role"
-            data-testid="override-role"
-            value={String(role)}
-            onChange={(e) => setRole(optionOf(roles, e.currentTarget.value, role))}
-          >
-            {roles.map((r) => (
-              <option key={r} value={String(r)}>
-                {t.rosterRole[r]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="override-by">{t.roster.coveredBy}</label>
-          <input
-            id="override-by"
-            data-testid="override-by"
-            value={by}
-            placeholder="worker:bo"
-            autoComplete="off"
-            onInput={(e) => setBy(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="override-from">{t.roster.from}</label>
-          <input
-            id="override-from"
-            data-testid="override-from"
-            type="datetime-local"
-            value={from}
-            onInput={(e) => setFrom(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="override-to">{t.roster.to}</label>
-          <input
-            id="override-to"
-            data-testid="override-to"
-            type="datetime-local"
-            value={to}
-            onInput={(e) => setTo(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="override-reason">{t.roster.reason}</label>
-          <select
-            id="override-reason"
-            data-testid="override-reason"
-            value={String(reason)}
-            onChange={(e) => setReason(optionOf(reasons, e.currentTarget.value, reason))}
-          >
-            {reasons.map((r) => (
-              <option key={r} value={String(r)}>
-                {t.overrideReason[r]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="override-note">{t.roster.note}</label>
-          <input
-            id="override-note"
-            data-testid="override-note"
-            value={note}
-            autoComplete="off"
-            onInput={(e) => setNote(e.currentTarget.value)}
-          />
-        </div>
+        <EnumSelect
+          id="override-role"
+          label={t.roster.role}
+          options={roles}
+          names={t.rosterRole}
+          value={role}
+          onChange={setRole}
+        />
+        <TextField
+          id="override-by"
+          label={t.roster.coveredBy}
+          value={by}
+          placeholder="worker:bo"
+          onInput={setBy}
+        />
+        <TextField
+          id="override-from"
+          label={t.roster.from}
+          type="datetime-local"
+          value={from}
+          onInput={setFrom}
+        />
+        <TextField
+          id="override-to"
+          label={t.roster.to}
+          type="datetime-local"
+          value={to}
+          onInput={setTo}
+        />
+        <EnumSelect
+          id="override-reason"
+          label={t.roster.reason}
+          options={reasons}
+          names={t.overrideReason}
+          value={reason}
+          onChange={setReason}
+        />
+        <TextField
+          id="override-note"
+          label={t.roster.note}
+          value={note}
+          onInput={setNote}
+        />
         <ErrorAlert error={add.error} />
         <div class="actions wide">
           <button type="submit" data-testid="override-submit" disabled={add.busy}>
