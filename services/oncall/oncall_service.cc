@@ -72,14 +72,24 @@ v1::Board WithStaleness(v1::Board board, std::vector<std::string> stale) {
 
 }  // namespace
 
+// The line's board as the projection keeps it. A line the directory
+// registered (the caller's scope was checked) that nothing has happened on
+// yet has the board of a new line: uncovered, nobody responsible.
+absl::StatusOr<v1::Board> OnCallService::StoredBoard(
+    const std::string& line_id) const {
+  absl::StatusOr<v1::Board> stored = view_.reader().Board(line_id);
+  if (absl::IsNotFound(stored.status()))
+    return projections::EmptyBoard(line_id);
+  return stored;
+}
+
 grpc::Status OnCallService::GetBoard(grpc::ServerContext* context,
                                      const v1::GetBoardRequest* request,
                                      v1::Board* response) {
   auto board = [&]() -> absl::StatusOr<v1::Board> {
     ASSIGN_OR_RETURN(Viewer viewer, ViewerFor(*context, request->line_id()));
     const uint64_t applied = view_.CatchUp();
-    ASSIGN_OR_RETURN(v1::Board stored,
-                     view_.reader().Board(request->line_id()));
+    ASSIGN_OR_RETURN(v1::Board stored, StoredBoard(request->line_id()));
     return WithStaleness(
         Shown(std::move(stored), viewer, clock_.Now(), applied),
         view_.StalenessAlerts(applied, /*check_lag=*/true));
@@ -106,7 +116,7 @@ grpc::Status OnCallService::WatchBoard(grpc::ServerContext* context,
       return ToGrpcStatus(s);
     }
     const uint64_t applied = view_.runner().AppliedPosition();
-    absl::StatusOr<v1::Board> stored = view_.reader().Board(request->line_id());
+    absl::StatusOr<v1::Board> stored = StoredBoard(request->line_id());
     if (!stored.ok()) return ToGrpcStatus(stored.status());
     const uint64_t as_of_position = std::max(applied, stored->last_position());
     // A watch follows the log, so being a few events behind is normal.

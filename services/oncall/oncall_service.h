@@ -3,6 +3,9 @@
 #ifndef VAGT_SERVICES_ONCALL_ONCALL_SERVICE_H_
 #define VAGT_SERVICES_ONCALL_ONCALL_SERVICE_H_
 
+#include <string>
+
+#include "absl/status/statusor.h"
 #include "eventstore/clock.h"
 #include "services/common/projection_view.h"
 #include "vagt/v1/oncall.grpc.pb.h"
@@ -23,6 +26,8 @@ class OnCallService final : public v1::OnCallService::Service {
                           grpc::ServerWriter<v1::Board>* writer) override;
 
  private:
+  absl::StatusOr<v1::Board> StoredBoard(const std::string& line_id) const;
+
   const ProjectionView& view_;
   const Clock& clock_;
 };

@@ -392,6 +392,24 @@ TEST_F(OnCallServiceTest, WatchSendsTheBoardThenOneBoardPerChange) {
       << end.error_message();
 }
 
+TEST_F(OnCallServiceTest,
+       ARegisteredLineNothingHappenedOnYetHasANewLinesBoard) {
+  const v1::Board board = Board();
+  EXPECT_EQ(board.line_id(), kLine);
+  EXPECT_EQ(board.state(), v1::LINE_STATE_UNCOVERED);
+  EXPECT_TRUE(board.nobody_responsible());
+  EXPECT_EQ(board.event_count(), 0u);
+  ASSERT_GE(board.alerts_size(), 1);
+  EXPECT_THAT(board.alerts(0), HasSubstr("NOBODY IS RESPONSIBLE"));
+  // And a watch starts from it, so a console opened on the first day shows
+  // the line instead of an error.
+  BoardWatch watch(*oncall_, kAnna, kLine);
+  EXPECT_TRUE(watch.Next().nobody_responsible());
+  duty_.TakeLine(kLine, kAnna);
+  EXPECT_EQ(watch.Next().holder().id(), kAnna);
+  EXPECT_EQ(watch.Cancel().error_code(), grpc::StatusCode::CANCELLED);
+}
+
 TEST_F(OnCallServiceTest, WatchOfAnUnknownLineOrWithoutActorEnds) {
   duty_.TakeLine(kLine, kAnna);
   BoardWatch unknown(*oncall_, kAnna, "no-such-line");
