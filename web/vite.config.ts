@@ -22,6 +22,7 @@ export default defineConfig({
   server: {
     proxy: {
       "^/vagt\\.v1\\.": { target: api, changeOrigin: false },
+      "^/console-config\\.json$": { target: api, changeOrigin: false },
     },
   },
 });
