@@ -122,8 +122,13 @@ async function evening() {
   await signIn(anna, url, tokens.anna);
   await see(anna, "signed-in-as", "worker:anna");
   await chooseLine(anna);
+  // Nothing has happened on the line yet: a new line's board, which says in
+  // Danish (from the board's fields, not the server's English alerts) that
+  // nobody is responsible.
+  await see(anna, "board-alarms", `INGEN HAR ANSVARET FOR LINJE ${kLine}`);
   await anna.getByTestId("take-line").click();
   await see(anna, "board-holder", "worker:anna");
+  assert.doesNotMatch(await anna.getByTestId("board-alarms").innerText(), /NOBODY|roster plans/);
   await connectionIs(anna, "live");
   const annaSince = new Date((await vagtd.board(kLine, tokens.anna)).holderSince);
 
