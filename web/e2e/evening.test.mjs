@@ -15,7 +15,6 @@ import {
   kCaller,
   kCitizenWithoutConsent,
   kCitizenWithPlan,
-  kExpect,
   kLine,
   kOutcome,
   kPurpose,
