@@ -4,6 +4,7 @@
 import type { ConnectError } from "@connectrpc/connect";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import type { Party } from "./gen/vagt/v1/events_pb";
 import { useI18n } from "./i18n";
 import { partyText } from "./parties";
@@ -87,6 +88,14 @@ export function TextField(props: {
   wide?: boolean;
   children?: ComponentChildren;
 }) {
+  // The autofocus attribute counts only when a document loads; a screen
+  // the console shows later (a hash route) gets the focus when it mounts,
+  // so a keyboard user lands in its first field.
+  const input = useRef<HTMLInputElement>(null);
+  const { autoFocus } = props;
+  useEffect(() => {
+    if (autoFocus) input.current?.focus();
+  }, [autoFocus]);
   const common = {
     id: props.id,
     "data-testid": props.testId ?? props.id,
@@ -105,13 +114,10 @@ export function TextField(props: {
       ) : (
         <input
           {...common}
+          ref={input}
           type={props.type}
           list={props.list}
           autoComplete={props.type ? undefined : "off"}
-          // Only where a screen exists for its first field (the new call's
-          // citizen, typed while the caller speaks); see there.
-          // eslint-disable-next-line jsx-a11y/no-autofocus
-          autoFocus={props.autoFocus}
           onInput={(e) => props.onInput(e.currentTarget.value)}
         />
       )}
