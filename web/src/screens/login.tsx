@@ -97,21 +97,23 @@ export function LoginScreen() {
       {!oidc && <OidcFailureAlert failure={oidcFailure} />}
       <p>{t.login.intro}</p>
       <form onSubmit={(e) => void submit(e)}>
-        <label for="login-token">{t.login.token}</label>
-        <input
-          id="login-token"
-          data-testid="login-token"
-          type="password"
-          autoComplete="off"
-          spellcheck={false}
-          required
-          value={token}
-          aria-describedby="login-token-hint"
-          onInput={(e) => setToken(e.currentTarget.value)}
-        />
-        <p id="login-token-hint" class="hint">
-          {t.login.tokenHint}
-        </p>
+        <div class="field">
+          <label for="login-token">{t.login.token}</label>
+          <input
+            id="login-token"
+            data-testid="login-token"
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            required
+            value={token}
+            aria-describedby="login-token-hint"
+            onInput={(e) => setToken(e.currentTarget.value)}
+          />
+          <p id="login-token-hint" class="hint">
+            {t.login.tokenHint}
+          </p>
+        </div>
         <ErrorAlert error={error} />
         <button type="submit" data-testid="login-submit" disabled={busy}>
           {busy ? t.login.checking : t.login.submit}
