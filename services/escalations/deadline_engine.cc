@@ -147,10 +147,19 @@ void DeadlineEngine::RunTimer() {
       if (!stalls.empty()) {
         checking_ = true;
         mu_.Unlock();
-        for (const Stall& stall : stalls) RaiseAlarm(stall);
+        uint64_t stale = 0;
+        for (const Stall& seen : stalls) {
+          if (std::optional<Stall> stall = ConfirmStall(seen)) {
+            RaiseAlarm(*stall);
+          } else {
+            ++stale;
+          }
+        }
         mu_.Lock();
+        stats_.stale_stalls += stale;
         checking_ = false;
       }
+      ++stats_.stall_checks;
       continue;
     }
     planned_wake_ = next_check_;
@@ -280,26 +289,59 @@ DeadlineEngine::Outcome DeadlineEngine::Fire(const std::string& stream) {
   return outcome;
 }
 
+std::optional<DeadlineEngine::Stall> DeadlineEngine::StallOf(
+    const std::string& stream, const EscalationState& state,
+    absl::Time changed_at, absl::Time now) const {
+  if (state.phase() != EscalationState::Phase::kAwaitingAck) {
+    return std::nullopt;
+  }
+  const std::optional<absl::Time> deadline = state.ack_deadline();
+  if (deadline.has_value() && now - *deadline < options_.stall_after) {
+    return std::nullopt;
+  }
+  return Stall{.stream = stream,
+               .escalation_id = state.escalation_id(),
+               .line_id = state.line_id(),
+               .version = state.version(),
+               .deadline = deadline,
+               .since = deadline.value_or(changed_at)};
+}
+
 std::vector<DeadlineEngine::Stall> DeadlineEngine::FindStalls(
     absl::Time now) const {
   std::vector<Stall> stalls;
   for (const auto& [stream, tracked] : tracked_) {
-    const EscalationState& state = tracked.state;
-    if (state.phase() != EscalationState::Phase::kAwaitingAck) continue;
-    const std::optional<absl::Time> deadline = state.ack_deadline();
-    if (deadline.has_value() && now - *deadline < options_.stall_after) {
+    std::optional<Stall> stall =
+        StallOf(stream, tracked.state, tracked.changed_at, now);
+    if (!stall.has_value() ||
+        alarms_.contains(AlarmIdOf(stall->escalation_id, stall->version))) {
       continue;
     }
-    if (alarms_.contains(AlarmIdOf(state.escalation_id(), state.version()))) {
-      continue;
-    }
-    stalls.push_back({.escalation_id = state.escalation_id(),
-                      .line_id = state.line_id(),
-                      .version = state.version(),
-                      .deadline = deadline,
-                      .since = deadline.value_or(tracked.changed_at)});
+    stalls.push_back(*std::move(stall));
   }
   return stalls;
+}
+
+std::optional<DeadlineEngine::Stall> DeadlineEngine::ConfirmStall(
+    const Stall& seen) {
+  absl::StatusOr<std::vector<v1::EventEnvelope>> events =
+      store_.ReadStream(seen.stream, 1, kMaxAggregateEvents);
+  if (!events.ok()) {
+    LogFailure("confirming the stall of", seen.stream, events.status());
+    return seen;
+  }
+  // The same fold as OnEvent's, changed_at included.
+  EscalationState escalation;
+  absl::Time changed_at = seen.since;
+  for (const v1::EventEnvelope& e : *events) {
+    escalation.Apply(e);
+    if (escalation.version() == e.stream_version()) {
+      changed_at = IsValidTimestamp(e.recorded_at()) ? ToTime(e.recorded_at())
+                                                     : clock_.Now();
+    }
+  }
+  if (escalation.version() == seen.version) return seen;
+  return StallOf(seen.stream, escalation, changed_at, clock_.Now());
 }
 
 void DeadlineEngine::RaiseAlarm(const Stall& stall) {

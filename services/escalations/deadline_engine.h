@@ -21,7 +21,13 @@
 // Every `check_interval` the engine proves that each running escalation
 // (AWAITING_ACK) has a deadline that has not passed by more than
 // `stall_after`. One that has none, or whose deadline passed that long ago
-// without a timeout, is stalled: the engine appends AlarmRaised
+// without a timeout, is stalled. The index can lag the log (its
+// subscription thread may be behind an answer already stored), so a stall
+// the index shows is confirmed against the escalation's stream before it is
+// raised: one the stream no longer shows (acknowledged, timed out, resolved)
+// is dropped, and the check runs again `check_interval` later on the index
+// that has caught up. A stall that holds in the stream, or a stream that
+// cannot be read, is raised: the engine appends AlarmRaised
 // (ALARM_KIND_ESCALATION_STALLED) to "alarm-<line id>", with the alarm id
 // "escalation-stalled:<escalation id>@<stream version>" (so the same stall is
 // raised once, whichever engine sees it first: the alarm stream's expected
@@ -44,6 +50,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -94,6 +101,10 @@ class DeadlineEngine {
     uint64_t lost_races = 0;
     uint64_t alarms = 0;
     uint64_t failures = 0;
+    // Stall checks run; stalls the index showed that the escalation's stream
+    // no longer did (the index had not read an answer yet).
+    uint64_t stall_checks = 0;
+    uint64_t stale_stalls = 0;
     // Escalations not ended (resolved, cancelled) the engine knows.
     size_t tracked = 0;
     // The last log position the engine has read.
@@ -145,6 +156,8 @@ class DeadlineEngine {
 
   // A stalled escalation, as the check found it.
   struct Stall {
+    // "escalation-<id>".
+    std::string stream;
     std::string escalation_id;
     std::string line_id;
     uint64_t version = 0;
@@ -168,6 +181,15 @@ class DeadlineEngine {
   void RunWorker();
   // Reads, decides and appends one timeout; no lock held.
   Outcome Fire(const std::string& stream);
+  // The stall rule, in one place: `state` (whose current deadline was set
+  // at `changed_at`) is stalled at `now`, or nullopt. Reads only options_.
+  std::optional<Stall> StallOf(const std::string& stream,
+                               const EscalationState& state,
+                               absl::Time changed_at, absl::Time now) const;
+  // `seen` (found in the index) as the escalation's stream has it now:
+  // nullopt when the stream shows no stall; `seen` itself when the stream
+  // cannot be read (an error is never taken for "not stalled"). No lock held.
+  std::optional<Stall> ConfirmStall(const Stall& seen);
   // Appends the alarm for `stall` unless it is there; no lock held.
   void RaiseAlarm(const Stall& stall);
   absl::StatusOr<std::shared_ptr<const EscalationPolicy>> PolicyOf(

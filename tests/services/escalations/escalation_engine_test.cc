@@ -6,15 +6,19 @@
 // (and a deadline that passed while no engine ran), two engines racing on
 // one store, the stall check's one alarm, a failing coverage lookup that
 // stalls visibly and then resumes, and an acknowledgement that stops the
-// climb. No sleeps: every wait is the engine's WaitUntilIdle, a condition
-// with a deadline.
+// climb, also while the engine has not read it yet (its subscription held
+// back). No sleeps: every wait is a condition with a deadline (the engine's
+// WaitUntilIdle, or its stats).
 #include <atomic>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "eventstore/timestamps.h"
 #include "gmock/gmock.h"
@@ -71,6 +75,86 @@ class SwitchableCoverage final : public services::CoverageLookup {
 
  private:
   services::LineStreamCoverage line_;
+};
+
+// Forwards to a real store, but its subscriptions can be held back: while
+// held, an event after the held position is not handed to the subscriber
+// (its delivery thread waits), so the subscriber's view lags the log by as
+// much as the test chooses. A held delivery goes on after 60 s of real time
+// whatever happens, so that a failing test still ends.
+class LaggingStore final : public eventstore::EventStore {
+ public:
+  explicit LaggingStore(eventstore::EventStore& inner) : inner_(inner) {}
+
+  // Events after `position` wait until Release().
+  void HoldBackAfter(uint64_t position) {
+    absl::MutexLock lock(&mu_);
+    held_after_ = position;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    held_after_ = std::numeric_limits<uint64_t>::max();
+  }
+
+  absl::StatusOr<eventstore::AppendResult> Append(
+      eventstore::AppendRequest request) override {
+    return inner_.Append(std::move(request));
+  }
+  absl::StatusOr<std::optional<eventstore::AppendResult>> FindRequest(
+      const std::string& request_id) const override {
+    return inner_.FindRequest(request_id);
+  }
+  absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStream(
+      std::string_view stream_id, uint64_t from_version,
+      size_t max_count) const override {
+    return inner_.ReadStream(stream_id, from_version, max_count);
+  }
+  absl::StatusOr<std::vector<v1::EventEnvelope>> ReadAll(
+      uint64_t from_position, size_t max_count) const override {
+    return inner_.ReadAll(from_position, max_count);
+  }
+  absl::StatusOr<uint64_t> StreamVersion(
+      std::string_view stream_id) const override {
+    return inner_.StreamVersion(stream_id);
+  }
+  absl::Status AppendStatus() const override { return inner_.AppendStatus(); }
+  uint64_t LastPosition() const override { return inner_.LastPosition(); }
+  uint64_t WaitForAppend(uint64_t after, absl::Time deadline) const override {
+    return inner_.WaitForAppend(after, deadline);
+  }
+  std::unique_ptr<eventstore::Subscription> Subscribe(
+      uint64_t after,
+      std::function<absl::Status(const v1::EventEnvelope&)> handler) override {
+    return inner_.Subscribe(after, [this, handler = std::move(handler)](
+                                       const v1::EventEnvelope& event) {
+      const uint64_t position = event.global_position();
+      {
+        absl::MutexLock lock(&mu_);
+        auto released = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+          return position <= held_after_;
+        };
+        mu_.AwaitWithTimeout(absl::Condition(&released), absl::Seconds(60));
+      }
+      return handler(event);
+    });
+  }
+  absl::StatusOr<eventstore::VerifyReport> VerifyChain() const override {
+    return inner_.VerifyChain();
+  }
+  absl::Status SaveCheckpoint(std::string_view name,
+                              uint64_t position) override {
+    return inner_.SaveCheckpoint(name, position);
+  }
+  absl::StatusOr<uint64_t> LoadCheckpoint(
+      std::string_view name) const override {
+    return inner_.LoadCheckpoint(name);
+  }
+
+ private:
+  eventstore::EventStore& inner_;
+  absl::Mutex mu_;
+  uint64_t held_after_ ABSL_GUARDED_BY(mu_) =
+      std::numeric_limits<uint64_t>::max();
 };
 
 class EscalationEngineTest : public ::testing::Test {
@@ -180,6 +264,21 @@ class EscalationEngineTest : public ::testing::Test {
   }
 
   absl::Time Now() { return server_.clock().Now(); }
+
+  // Waits until `engine` has finished a stall check after the `after`-th,
+  // or 30 s of real time pass. The engine signals nothing a test could wait
+  // on here, so this looks again every few milliseconds, as WaitUntilIdle.
+  bool WaitForStallCheck(const DeadlineEngine& engine, uint64_t after) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    auto checked = [&] { return engine.stats().stall_checks > after; };
+    absl::Mutex mu;
+    absl::MutexLock lock(&mu);
+    while (!checked()) {
+      if (absl::Now() >= deadline) return false;
+      mu.AwaitWithTimeout(absl::Condition(&checked), absl::Milliseconds(5));
+    }
+    return true;
+  }
 
   ServiceTestServer server_;
   DutyCommands duty_;
@@ -491,14 +590,45 @@ TEST_F(EscalationEngineTest, AcknowledgementStopsTheClimb) {
   const std::string id = RaiseByPolicy(OpenCall());
   Advance(absl::Minutes(10), {engine.get()});
   duty_.Acknowledge(id, kBackup);
-  // The engine has read the acknowledgement before two hours pass in one
-  // step; otherwise its stall check could still see the old version.
-  Settle({engine.get()});
   Advance(absl::Hours(2), {engine.get()});
   Advance(absl::Minutes(1), {engine.get()});
   EXPECT_TRUE(Timeouts(id).empty());
   EXPECT_EQ(CountAll(v1::EventPayload::kAlarmRaised), 0);
   EXPECT_EQ(engine->stats().fired, 0u);
+}
+
+TEST_F(EscalationEngineTest,
+       AcknowledgementTheEngineHasNotReadYetRaisesNoAlarm) {
+  StaffLine(/*night=*/false);
+  LaggingStore lagging(server_.store());
+  auto engine =
+      DeadlineEngine::Start(lagging, server_.clock(), coverage_, TestOptions());
+  const std::string id = RaiseByPolicy(OpenCall());
+  Advance(absl::Minutes(10), {engine.get()});
+
+  // The acknowledgement is in the log; the engine's index still has the
+  // escalation awaiting acknowledgement with its deadline at 15 minutes.
+  lagging.HoldBackAfter(server_.store().LastPosition());
+  duty_.Acknowledge(id, kBackup);
+  const DeadlineEngine::Stats before = engine->stats();
+  EXPECT_LT(before.position, server_.store().LastPosition());
+  // Two hours later by the index, the deadline passed long ago without a
+  // timeout: a stall, had the index been the truth.
+  server_.clock().Advance(absl::Hours(2));
+  ASSERT_TRUE(WaitForStallCheck(*engine, before.stall_checks))
+      << "the engine ran no stall check";
+  EXPECT_LT(engine->stats().position, server_.store().LastPosition())
+      << "the engine read the acknowledgement: the lag was not reproduced";
+
+  lagging.Release();
+  Settle({engine.get()});
+  Advance(absl::Minutes(1), {engine.get()});
+  EXPECT_EQ(CountAll(v1::EventPayload::kAlarmRaised), 0);
+  EXPECT_TRUE(Timeouts(id).empty());
+  const DeadlineEngine::Stats after = engine->stats();
+  EXPECT_EQ(after.stale_stalls, 1u);
+  EXPECT_EQ(after.alarms, 0u);
+  EXPECT_EQ(after.fired, 0u);
 }
 
 }  // namespace
