@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/calls/call_decisions.h"
 #include "tests/eventstore/test_store.h"
+#include "tests/support/forwarding_event_store.h"
 
 namespace vagt::services {
 namespace {
@@ -19,57 +20,17 @@ using ::testing::HasSubstr;
 
 // Forwards to a real store; runs `before_next_read_stream` once, just before
 // the next ReadStream: the moment a concurrent first attempt could commit.
-class InterleavingStore : public EventStore {
+class InterleavingStore : public testing::ForwardingEventStore {
  public:
-  explicit InterleavingStore(EventStore& inner) : inner_(inner) {}
+  using ForwardingEventStore::ForwardingEventStore;
   mutable std::function<void()> before_next_read_stream;
 
-  absl::StatusOr<AppendResult> Append(
-      eventstore::AppendRequest request) override {
-    return inner_.Append(std::move(request));
-  }
-  absl::StatusOr<std::optional<AppendResult>> FindRequest(
-      const std::string& request_id) const override {
-    return inner_.FindRequest(request_id);
-  }
   absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStream(
       std::string_view stream_id, uint64_t from_version,
       size_t max_count) const override {
     if (auto hook = std::exchange(before_next_read_stream, nullptr)) hook();
-    return inner_.ReadStream(stream_id, from_version, max_count);
+    return inner().ReadStream(stream_id, from_version, max_count);
   }
-  absl::StatusOr<std::vector<v1::EventEnvelope>> ReadAll(
-      uint64_t from_position, size_t max_count) const override {
-    return inner_.ReadAll(from_position, max_count);
-  }
-  absl::StatusOr<uint64_t> StreamVersion(
-      std::string_view stream_id) const override {
-    return inner_.StreamVersion(stream_id);
-  }
-  absl::Status AppendStatus() const override { return inner_.AppendStatus(); }
-  uint64_t LastPosition() const override { return inner_.LastPosition(); }
-  uint64_t WaitForAppend(uint64_t after, absl::Time deadline) const override {
-    return inner_.WaitForAppend(after, deadline);
-  }
-  std::unique_ptr<eventstore::Subscription> Subscribe(
-      uint64_t after,
-      std::function<absl::Status(const v1::EventEnvelope&)> handler) override {
-    return inner_.Subscribe(after, std::move(handler));
-  }
-  absl::StatusOr<eventstore::VerifyReport> VerifyChain() const override {
-    return inner_.VerifyChain();
-  }
-  absl::Status SaveCheckpoint(std::string_view name,
-                              uint64_t position) override {
-    return inner_.SaveCheckpoint(name, position);
-  }
-  absl::StatusOr<uint64_t> LoadCheckpoint(
-      std::string_view name) const override {
-    return inner_.LoadCheckpoint(name);
-  }
-
- private:
-  EventStore& inner_;
 };
 
 class ExecuteTest : public eventstore::testing::EventStoreTest {

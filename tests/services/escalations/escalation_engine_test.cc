@@ -28,6 +28,7 @@
 #include "tests/services/duty_commands.h"
 #include "tests/services/parties.h"
 #include "tests/services/service_test_server.h"
+#include "tests/support/forwarding_event_store.h"
 #include "vagt/v1/escalations.grpc.pb.h"
 
 namespace vagt {
@@ -82,9 +83,9 @@ class SwitchableCoverage final : public services::CoverageLookup {
 // (its delivery thread waits), so the subscriber's view lags the log by as
 // much as the test chooses. A held delivery goes on after 60 s of real time
 // whatever happens, so that a failing test still ends.
-class LaggingStore final : public eventstore::EventStore {
+class LaggingStore final : public testing::ForwardingEventStore {
  public:
-  explicit LaggingStore(eventstore::EventStore& inner) : inner_(inner) {}
+  using ForwardingEventStore::ForwardingEventStore;
 
   // Events after `position` wait until Release().
   void HoldBackAfter(uint64_t position) {
@@ -96,37 +97,11 @@ class LaggingStore final : public eventstore::EventStore {
     held_after_ = std::numeric_limits<uint64_t>::max();
   }
 
-  absl::StatusOr<eventstore::AppendResult> Append(
-      eventstore::AppendRequest request) override {
-    return inner_.Append(std::move(request));
-  }
-  absl::StatusOr<std::optional<eventstore::AppendResult>> FindRequest(
-      const std::string& request_id) const override {
-    return inner_.FindRequest(request_id);
-  }
-  absl::StatusOr<std::vector<v1::EventEnvelope>> ReadStream(
-      std::string_view stream_id, uint64_t from_version,
-      size_t max_count) const override {
-    return inner_.ReadStream(stream_id, from_version, max_count);
-  }
-  absl::StatusOr<std::vector<v1::EventEnvelope>> ReadAll(
-      uint64_t from_position, size_t max_count) const override {
-    return inner_.ReadAll(from_position, max_count);
-  }
-  absl::StatusOr<uint64_t> StreamVersion(
-      std::string_view stream_id) const override {
-    return inner_.StreamVersion(stream_id);
-  }
-  absl::Status AppendStatus() const override { return inner_.AppendStatus(); }
-  uint64_t LastPosition() const override { return inner_.LastPosition(); }
-  uint64_t WaitForAppend(uint64_t after, absl::Time deadline) const override {
-    return inner_.WaitForAppend(after, deadline);
-  }
   std::unique_ptr<eventstore::Subscription> Subscribe(
       uint64_t after,
       std::function<absl::Status(const v1::EventEnvelope&)> handler) override {
-    return inner_.Subscribe(after, [this, handler = std::move(handler)](
-                                       const v1::EventEnvelope& event) {
+    return inner().Subscribe(after, [this, handler = std::move(handler)](
+                                        const v1::EventEnvelope& event) {
       const uint64_t position = event.global_position();
       {
         absl::MutexLock lock(&mu_);
@@ -138,20 +113,8 @@ class LaggingStore final : public eventstore::EventStore {
       return handler(event);
     });
   }
-  absl::StatusOr<eventstore::VerifyReport> VerifyChain() const override {
-    return inner_.VerifyChain();
-  }
-  absl::Status SaveCheckpoint(std::string_view name,
-                              uint64_t position) override {
-    return inner_.SaveCheckpoint(name, position);
-  }
-  absl::StatusOr<uint64_t> LoadCheckpoint(
-      std::string_view name) const override {
-    return inner_.LoadCheckpoint(name);
-  }
 
  private:
-  eventstore::EventStore& inner_;
   absl::Mutex mu_;
   uint64_t held_after_ ABSL_GUARDED_BY(mu_) =
       std::numeric_limits<uint64_t>::max();
