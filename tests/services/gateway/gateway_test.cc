@@ -2,8 +2,13 @@
 // by cpp-httplib's client: Connect unary calls and server streams with the
 // JSON codec, the edge's refusals as Connect errors, the limits, the
 // console's files and its config, and a clean stop with streams open.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -216,6 +221,46 @@ TEST_F(GatewayTest, FiftyOpenStreamsDoNotStarveOrdinaryRequests) {
   // And the board still reaches every stream.
   ReceiveCall(anna);
   for (auto& b : boards) EXPECT_GE(b->WaitForMessages(2, Deadline()), 2u);
+}
+
+// A client that sends half a request and stalls (a slow or malicious one)
+// holds a connection only until the read timeout (10 s), and meanwhile
+// ordinary requests are served.
+TEST_F(GatewayTest, SlowClientsAreDroppedAndDoNotStarveOthers) {
+  std::vector<int> slow;
+  for (int i = 0; i < 10; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(port_));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)), 0);
+    const std::string half =
+        "POST /vagt.v1.DirectoryService/WhoAmI HTTP/1.1\r\nHo";
+    ASSERT_EQ(::send(fd, half.data(), half.size(), 0),
+              static_cast<ssize_t>(half.size()));
+    slow.push_back(fd);
+  }
+  httplib::Result me =
+      Post("/vagt.v1.DirectoryService/WhoAmI", "{}", TokenFor("worker:anna"));
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
+  // Each stalled connection is answered with an HTTP error and closed by the
+  // server after its read timeout, well before this test's own deadline.
+  for (int fd : slow) {
+    std::string answer;
+    for (;;) {
+      pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+      ASSERT_EQ(::poll(&p, 1, 60'000), 1) << "still open after 60 s";
+      char buffer[512];
+      const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+      if (n <= 0) break;
+      answer.append(buffer, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 4")) << answer;
+  }
 }
 
 TEST_F(GatewayTest, ServesTheConsoleAndItsRoutes) {
