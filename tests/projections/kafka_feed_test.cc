@@ -405,8 +405,9 @@ class KafkaFeedTest : public ::testing::Test {
   // cursor back (as the runner does). Adds the events to `out`.
   void ReadUntil(KafkaFeed& feed, uint64_t until, std::string& cursor,
                  std::vector<v1::EventEnvelope>& out,
-                 const std::vector<size_t>& sizes = {1000}) {
-    const absl::Time give_up = absl::Now() + kPatience;
+                 const std::vector<size_t>& sizes = {1000},
+                 absl::Duration patience = kPatience) {
+    const absl::Time give_up = absl::Now() + patience;
     size_t turn = 0;
     while ((out.empty() || out.back().global_position() < until) &&
            absl::Now() < give_up) {
@@ -612,7 +613,12 @@ TEST_F(KafkaFeedTest, BrokerDownWhileConsumingDelaysButLosesNothing) {
                        KafkaFeed::Create(std::move(options)));
   std::string cursor;
   std::vector<v1::EventEnvelope> out;
-  ReadUntil(*feed, kEvents / 4, cursor, out, {50});
+  // The mock coordinator holds a join that finds the group rebalancing
+  // (the member's first JoinGroup only fetches its member id) for the
+  // session timeout less a second: up to 44 s here before the first event.
+  ReadUntil(*feed, kEvents / 4, cursor, out, {50},
+            absl::Seconds(45) + kPatience);
+  ASSERT_EQ(PositionsOf(out), OneTo(kEvents / 4));
   // Broker 1 goes down; every partition's leader moves to broker 2.
   ASSERT_OK(cluster_->BrokerDown(1));
   for (const std::string& topic : topics_.All()) {
