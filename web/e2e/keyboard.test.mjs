@@ -6,11 +6,13 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
   connectionIs,
+  kLine,
   kUuid,
   launchBrowser,
   newPage,
   see,
   startEvening,
+  until,
 } from "./harness.mjs";
 
 let env;
@@ -72,8 +74,16 @@ test("log in, take the line and receive a call with the keyboard alone", async (
   await tabTo(page, "nav-new-call");
   await page.keyboard.press("Enter");
   await see(page, "call-submit");
+  // The line is chosen for her (the board's), once the console knows her
+  // lines; until then the form rightly refuses to be sent without one.
+  await until(
+    "the line preselected",
+    async () => (await page.getByTestId("call-line").inputValue()) === kLine,
+  );
+  // The form's first field takes the focus as the screen mounts.
+  await until("the focus in the citizen field", async () => (await focused(page)).id === "call-citizen");
   await page.keyboard.type("citizen-7f3a");
-  assert.equal((await focused(page)).id, "call-citizen");
+  assert.equal(await page.getByTestId("call-citizen").inputValue(), "citizen-7f3a");
   await tabTo(page, "call-reason");
   await page.keyboard.type("Kan ikke sove");
   await page.keyboard.press("Enter");
