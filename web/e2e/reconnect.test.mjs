@@ -31,7 +31,8 @@ after(async () => {
   await env?.cleanup();
 });
 
-// The console's backoff reaches 15 s between attempts while vagtd is down.
+// The console's backoff reaches 5 s between attempts while vagtd is down
+// (web/src/board.tsx); the bound leaves room for a restart under load.
 const kReconnect = 60_000;
 
 test("the board reconnects after vagtd restarts, and says so", async () => {
